@@ -1,0 +1,199 @@
+"""Clean, segment and expand Thai text typed by people on a phone.
+
+Uses only what the pythainlp wheel ships (newmm, its Thai word list, its syllable
+dictionary); nothing is downloaded. Import with PYTHAINLP_OFFLINE=1 set, which this
+module sets as a default for safety.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+from collections.abc import Iterable, Sequence  # noqa: E402
+from functools import lru_cache  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+from pythainlp.corpus import thai_syllables, thai_words  # noqa: E402
+from pythainlp.tokenize import word_tokenize  # noqa: E402
+from pythainlp.util import Trie, normalize  # noqa: E402
+
+# Zero-width and bidi formatting characters phones and copy-paste leave behind.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+# The same Thai letter typed three or more times in a row: ดีมากกกก, ค่าาาา. (Latin is
+# left alone: www.)
+_STRETCHED = re.compile(r"([\u0e01-\u0e4e])\1{2,}")
+# A dot closing a Thai abbreviation letter: อ.บ.ต. / ผส. / ศพด. (not 16.30, not a URL).
+_ABBREVIATION_DOT = re.compile(r"(?<=[\u0e01-\u0e4e])\.")
+_SPACES = re.compile(r"\s+")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def _strip_controls(text: str) -> str:
+    text = _INVISIBLE.sub("", text)
+    return "".join(
+        ch if (unicodedata.category(ch)[0] != "C" or ch in "\n\t") else " " for ch in text
+    )
+
+
+def clean(text: str) -> str:
+    """Text as comparable as we can make it without changing what the person wrote.
+
+    Normalizes Thai spelling order, removes invisible and control characters, shrinks
+    letters stretched three or more times to one, turns Thai digits into Arabic ones,
+    drops the dots of abbreviations (อ.บ.ต. -> อบต), lowercases Latin letters and
+    collapses whitespace. It never corrects spelling.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = _strip_controls(text)
+    text = normalize(text)
+    text = _STRETCHED.sub(r"\1", text)
+    text = text.translate(_THAI_DIGITS)
+    text = _ABBREVIATION_DOT.sub("", text)
+    text = text.lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- the tokenizer dictionary -------------------------------------------------------
+
+_EXTRA: set[str] = set()
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Add vocabulary (service names, abbreviations, place names) to the dictionary.
+
+    The words are merged with pythainlp's default word list, never replacing it.
+    """
+    new = {clean(w) for w in words if w and w.strip()}
+    new = {w for w in new if w and " " not in w}
+    if not new <= _EXTRA:
+        _EXTRA.update(new)
+
+
+def extra_words() -> frozenset[str]:
+    """The vocabulary added on top of pythainlp's word list so far."""
+    return frozenset(_EXTRA)
+
+
+@lru_cache(maxsize=8)
+def _trie(extra: frozenset[str]) -> Trie:
+    return Trie(set(thai_words()) | set(extra))
+
+
+@lru_cache(maxsize=1)
+def _syllable_trie() -> Trie:
+    return Trie(thai_syllables())
+
+
+def _is_token(tok: str) -> bool:
+    return any(ch.isalnum() or unicodedata.category(ch).startswith("M") for ch in tok)
+
+
+def tokenize(text: str, extra: Iterable[str] | None = None) -> list[str]:
+    """Words of `text` (already cleaned or not), spaces and punctuation dropped.
+
+    newmm over pythainlp's default word list merged with `add_words` vocabulary and
+    `extra`, when given.
+    """
+    words = frozenset(_EXTRA) if extra is None else frozenset(_EXTRA) | frozenset(extra)
+    tokens = word_tokenize(text, custom_dict=_trie(words), engine="newmm", keep_whitespace=False)
+    return [t for t in (tok.strip() for tok in tokens) if t and _is_token(t)]
+
+
+def syllables(text: str) -> list[str]:
+    """Thai syllables of `text` by maximal matching over pythainlp's syllable list.
+
+    (pythainlp's `syllable_tokenize` needs python-crfsuite; this does not.)
+    """
+    tokens = word_tokenize(text, custom_dict=_syllable_trie(), engine="newmm",
+                           keep_whitespace=False)
+    return [t for t in (tok.strip() for tok in tokens) if t and _is_token(t)]
+
+
+# --- synonyms ----------------------------------------------------------------------
+
+
+class Synonyms:
+    """A colloquial-to-canonical table matched on whole tokens, never inside a word.
+
+    The YAML maps a canonical form to its variants::
+
+        ผู้สูงอายุ: [คนแก่, ผส, คนชรา]
+
+    A variant of several words matches only as the same sequence of whole tokens.
+    """
+
+    def __init__(self, table: dict[str, Sequence[str]] | None = None):
+        self._table: dict[str, list[str]] = {}
+        for canonical, variants in (table or {}).items():
+            self._table[clean(str(canonical))] = [clean(str(v)) for v in variants or []]
+        self._compiled: tuple[dict[tuple[str, ...], tuple[str, ...]], int] | None = None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Synonyms:
+        path = Path(path)
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}: expected a mapping 'canonical: [variants...]'")
+        for canonical, variants in raw.items():
+            if not isinstance(variants, list):
+                raise ValueError(f"{path}: {canonical!r}: expected a list of variants")
+        return cls(raw)
+
+    def words(self) -> set[str]:
+        """Single-word canonical forms and variants, for the tokenizer dictionary."""
+        out: set[str] = set()
+        for canonical, variants in self._table.items():
+            for w in (canonical, *variants):
+                if w and " " not in w:
+                    out.add(w)
+        return out
+
+    def _patterns(self) -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+        if self._compiled is None:
+            patterns: dict[tuple[str, ...], tuple[str, ...]] = {}
+            for canonical, variants in self._table.items():
+                target = tuple(tokenize(canonical))
+                for variant in variants:
+                    key = tuple(tokenize(variant))
+                    if key and key != target:
+                        patterns.setdefault(key, target)
+            longest = max((len(k) for k in patterns), default=0)
+            self._compiled = (patterns, longest)
+        return self._compiled
+
+    def expand(self, tokens: Sequence[str], keep_original: bool = True) -> list[str]:
+        """Tokens with canonical forms put in for variants found as whole tokens.
+
+        With `keep_original` (the default) the variant stays and the canonical tokens
+        follow it; otherwise the variant is replaced.
+        """
+        patterns, longest = self._patterns()
+        if not patterns:
+            return list(tokens)
+        out: list[str] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            for size in range(min(longest, n - i), 0, -1):
+                target = patterns.get(tuple(tokens[i:i + size]))
+                if target is not None:
+                    if keep_original:
+                        out.extend(tokens[i:i + size])
+                    out.extend(target)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def invalidate(self) -> None:
+        """Forget the compiled patterns (after the tokenizer dictionary changed)."""
+        self._compiled = None

@@ -1,0 +1,80 @@
+"""Sending what the outbox holds: reply while the token is fresh, else push; never twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.line_api import LineApi
+from storage import outbox
+from storage.vault import Vault
+
+log = logging.getLogger("tambon.delivery")
+
+
+def deliver_due(
+    sessions: sessionmaker, vault: Vault, line: LineApi, clock: Callable[[], datetime],
+    limit: int = 50,
+) -> int:
+    """Send up to `limit` due messages. Returns how many were delivered."""
+    delivered = 0
+    for _ in range(limit):
+        claimed = _claim(sessions, vault, clock())
+        if claimed is None:
+            break
+        row_id, retry_key, to, messages, reply_token = claimed
+        if reply_token is not None:
+            result = line.reply(reply_token, messages)
+            if result.ok:
+                _finish(sessions, row_id, clock(), "reply")
+                delivered += 1
+                continue
+            log.info("reply not accepted (%s) for outbox %s; sending as push", result.error, row_id)
+        result = line.push(to, messages, retry_key)
+        if result.ok:
+            _finish(sessions, row_id, clock(), "push")
+            delivered += 1
+        elif result.retryable:
+            _retry(sessions, row_id, clock(), result.error, result.retry_after)
+        else:
+            _fail(sessions, row_id, clock(), result.error)
+    return delivered
+
+
+def _claim(sessions: sessionmaker, vault: Vault, now: datetime):
+    with sessions() as session, session.begin():
+        row = outbox.claim_due(session, now)
+        if row is None:
+            return None
+        reply_token = None
+        if outbox.use_reply(row, now):
+            # Recorded before the call: if we die mid-call the token is never used again.
+            row.reply_tried_at = now
+            reply_token = row.reply_token
+        to = outbox.open_recipient(vault, row)
+        messages = outbox.open_messages(vault, row)
+        return row.id, row.retry_key, to, messages, reply_token
+
+
+def _finish(sessions: sessionmaker, row_id: int, now: datetime, sent_as: str) -> None:
+    with sessions() as session, session.begin():
+        row = session.get(outbox.OutboxMessage, row_id)
+        outbox.mark_sent(row, now, sent_as)
+        log.info("outbox %s sent as %s case=%s", row_id, sent_as, row.case_code or "-")
+
+
+def _retry(sessions, row_id, now, error, wait) -> None:
+    with sessions() as session, session.begin():
+        row = session.get(outbox.OutboxMessage, row_id)
+        outbox.mark_retry(row, now, error, wait)
+        log.warning("outbox %s retry %s: %s", row_id, row.attempts, error)
+
+
+def _fail(sessions, row_id, now, error) -> None:
+    with sessions() as session, session.begin():
+        row = session.get(outbox.OutboxMessage, row_id)
+        outbox.mark_failed(row, now, error)
+        log.error("outbox %s failed: %s", row_id, error)

@@ -1,0 +1,169 @@
+"""A fake LINE Messaging API for development and tests: records what the bot sends.
+
+Serves reply, push, content and loading endpoints; `/_control/...` tells it to fail with
+429/500, to be slow, or to hold content, and lists what it received. Mounted inside
+`tambon serve` in development, or run alone with `tambon fake-line`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Flask, jsonify, request
+
+
+@dataclass
+class Failure:
+    status: int
+    remaining: int
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeLineState:
+    received: list[dict] = field(default_factory=list)
+    used_reply_tokens: set[str] = field(default_factory=set)
+    retry_keys: set[str] = field(default_factory=set)
+    content: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    delay_seconds: float = 0.0
+    down: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, kind: str, **entry) -> dict:
+        with self.lock:
+            entry = {"seq": len(self.received) + 1, "kind": kind, "at": time.time(), **entry}
+            self.received.append(entry)
+            return entry
+
+    def next_failure(self) -> Failure | None:
+        with self.lock:
+            if not self.failures:
+                return None
+            failure = self.failures[0]
+            failure.remaining -= 1
+            if failure.remaining <= 0:
+                self.failures.pop(0)
+            return failure
+
+    def reset(self) -> None:
+        with self.lock:
+            self.received.clear()
+            self.used_reply_tokens.clear()
+            self.retry_keys.clear()
+            self.failures.clear()
+            self.delay_seconds = 0.0
+            self.down = False
+
+
+def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
+    state = state or FakeLineState()
+    bp = Blueprint("fake_line", __name__)
+    bp.state = state  # type: ignore[attr-defined]
+
+    def injected():
+        """A configured failure or delay, applied before any real work."""
+        if state.delay_seconds:
+            time.sleep(state.delay_seconds)
+        failure = state.next_failure()
+        if failure is None:
+            return None
+        headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+        return jsonify({"message": "injected failure"}), failure.status, headers
+
+    def authorised() -> bool:
+        return request.headers.get("Authorization", "").startswith("Bearer ")
+
+    @bp.post("/v2/bot/message/reply")
+    def reply():
+        if not authorised():
+            return jsonify({"message": "Authentication failed"}), 401
+        if (fault := injected()) is not None:
+            return fault
+        body = request.get_json(silent=True) or {}
+        token = body.get("replyToken")
+        with state.lock:
+            if not token or token in state.used_reply_tokens:
+                return jsonify({"message": "Invalid reply token"}), 400
+            state.used_reply_tokens.add(token)
+        entry = state.record("reply", reply_token=token, messages=body.get("messages", []))
+        return jsonify(_sent(entry))
+
+    @bp.post("/v2/bot/message/push")
+    def push():
+        if not authorised():
+            return jsonify({"message": "Authentication failed"}), 401
+        if (fault := injected()) is not None:
+            return fault
+        body = request.get_json(silent=True) or {}
+        retry_key = request.headers.get("X-Line-Retry-Key")
+        with state.lock:
+            if retry_key and retry_key in state.retry_keys:
+                return jsonify({"message": "The retry key is already accepted"}), 409
+            if retry_key:
+                state.retry_keys.add(retry_key)
+        entry = state.record("push", to=body.get("to"), retry_key=retry_key,
+                             messages=body.get("messages", []))
+        return jsonify(_sent(entry))
+
+    @bp.get("/v2/bot/message/<message_id>/content")
+    def content(message_id: str):
+        if (fault := injected()) is not None:
+            return fault
+        found = state.content.get(message_id)
+        if found is None:
+            return jsonify({"message": "Not found"}), 404
+        data, content_type = found
+        return data, 200, {"Content-Type": content_type}
+
+    @bp.post("/v2/bot/chat/loading/start")
+    def loading():
+        return jsonify({}), 202
+
+    @bp.get("/_control/received")
+    def received():
+        after = request.args.get("after", default=0, type=int)
+        with state.lock:
+            return jsonify([e for e in state.received if e["seq"] > after])
+
+    @bp.post("/_control/fail")
+    def fail():
+        body = request.get_json(silent=True) or {}
+        failure = Failure(status=int(body.get("status", 500)),
+                          remaining=int(body.get("count", 1)),
+                          retry_after=body.get("retry_after"))
+        with state.lock:
+            state.failures.append(failure)
+        return jsonify({"ok": True})
+
+    @bp.post("/_control/delay")
+    def delay():
+        state.delay_seconds = float((request.get_json(silent=True) or {}).get("seconds", 0))
+        return jsonify({"ok": True})
+
+    @bp.post("/_control/content/<message_id>")
+    def put_content(message_id: str):
+        state.content[message_id] = (request.get_data(),
+                                     request.content_type or "application/octet-stream")
+        return jsonify({"ok": True})
+
+    @bp.post("/_control/reset")
+    def reset():
+        state.reset()
+        return jsonify({"ok": True})
+
+    return bp
+
+
+def _sent(entry: dict) -> dict:
+    count = len(entry.get("messages", []))
+    return {"sentMessages": [{"id": f"{entry['seq']}{i:03d}", "quoteToken": f"q{entry['seq']}{i}"}
+                             for i in range(count)]}
+
+
+def create_fake_line_app(state: FakeLineState | None = None) -> Flask:
+    app = Flask("fake_line")
+    app.register_blueprint(fake_line_blueprint(state))
+    return app

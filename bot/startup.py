@@ -1,0 +1,34 @@
+"""What every process does before it works: settings, schema, keys, default data."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.app import Services, build_services
+from bot.settings import FAKE_LINE_PATH, load_settings
+from storage.db import upgrade
+
+log = logging.getLogger("tambon.startup")
+
+
+def prepare(port: int | None, migrate: bool = True) -> Services:
+    settings = load_settings()
+    if settings.development and settings.line_api_base is None and port is not None:
+        settings = settings.with_line_api_base(f"http://127.0.0.1:{port}{FAKE_LINE_PATH}")
+    services = build_services(settings)
+    if migrate:
+        upgrade(services.engine)
+        load_default_data(services)
+    return services
+
+
+def load_default_data(services: Services) -> None:
+    """Load the organization's service manual into an empty database (first start)."""
+    try:
+        from handlers.manual.store import load_manual_if_empty
+    except ImportError:
+        return
+    with services.sessions() as session, session.begin():
+        loaded = load_manual_if_empty(session, services.org)
+    if loaded:
+        log.info("loaded %s service manual entries", loaded)

@@ -1,0 +1,68 @@
+"""POST /callback: check LINE's signature, store each event once, answer 200 at once.
+
+Nothing slow happens here (no Thai NLP, no outgoing HTTP): LINE gives up after two seconds
+and then redelivers, and the worker does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.inbox import store_events
+
+log = logging.getLogger("tambon.webhook")
+
+webhook = Blueprint("webhook", __name__)
+
+
+@webhook.post("/callback")
+def callback():
+    services = current_app.extensions["tambon"]
+    length = request.content_length
+    if length is not None and length > services.settings.max_body_bytes:
+        log.warning("webhook body refused: %s bytes over the cap", length)
+        return "body too large", 413
+    body = request.get_data(cache=False, as_text=False)
+    if len(body) > services.settings.max_body_bytes:
+        log.warning("webhook body refused: over the cap")
+        return "body too large", 413
+    signature = request.headers.get("X-Line-Signature", "")
+    if not signature or not services.signature.validate(body.decode("utf-8", "replace"),
+                                                        signature):
+        log.warning("webhook refused: %s signature", "missing" if not signature else "bad")
+        return "bad signature", 400
+    events = _parse_events(body)
+    if events is None:
+        log.warning("webhook refused: body is not a LINE webhook object")
+        return "malformed body", 400
+    if not events:
+        return "OK", 200  # LINE's "Verify" button sends no events
+    try:
+        with services.sessions() as session, session.begin():
+            new = store_events(session, services.vault, events, services.clock())
+    except SQLAlchemyError as error:
+        # Not stored, so not acknowledged: LINE will redeliver.
+        log.error("webhook could not store %s events: %s", len(events), type(error).__name__)
+        return "try again", 503
+    log.info("webhook stored %s of %s events", new, len(events))
+    if new and services.worker_wakeup is not None:
+        services.worker_wakeup.set()
+    return "OK", 200
+
+
+def _parse_events(body: bytes) -> list[dict] | None:
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    events = payload.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        return None
+    return events
+

@@ -1,0 +1,161 @@
+"""The worker: takes stored events, runs the handler, commits its effects with its messages.
+
+Runs as a thread inside `tambon serve`, or as its own process (`tambon worker`); several
+processes at once on PostgreSQL, one on SQLite.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import sessionmaker
+
+import handlers
+from bot.delivery import deliver_due
+from bot.line_api import LineApi
+from handlers.context import Context
+from handlers.fallback import apology
+from handlers.org import Organization
+from storage import inbox, outbox
+from storage.vault import Vault
+
+log = logging.getLogger("tambon.worker")
+
+MAX_ATTEMPTS = 3
+# LINE accepts a reply token for about a minute after the event; keep a margin.
+REPLY_TOKEN_LIFE = timedelta(seconds=50)
+PURGE_EVERY = timedelta(hours=1)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Worker:
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        vault: Vault,
+        org: Organization,
+        line: LineApi,
+        clock: Callable[[], datetime] = utcnow,
+        poll_seconds: float = 0.05,
+    ):
+        self.sessions = sessions
+        self.vault = vault
+        self.org = org
+        self.line = line
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.wakeup = threading.Event()
+        self._stop = threading.Event()
+        self._last_purge = datetime.min.replace(tzinfo=UTC)
+
+    # -- one step at a time (tests drive these directly) --
+
+    def process_one(self) -> bool:
+        """Handle the next due event. False when there was none."""
+        with self.sessions() as session:
+            session.begin()
+            row = inbox.claim_next(session, self.clock())
+            if row is None:
+                session.rollback()
+                return False
+            row_id, event_id = row.id, row.event_id
+            try:
+                self._handle(session, row)
+                session.commit()
+                log.info("event %s handled", event_id)
+                return True
+            except Exception as error:  # the handler's bug must not stop the worker
+                session.rollback()
+                failure = type(error).__name__
+                # No traceback text: it can quote what the user typed.
+                log.error("event %s failed: %s", event_id, failure)
+        self._record_failure(row_id, event_id, failure)
+        return True
+
+    def run_until_idle(self, max_rounds: int = 10_000) -> None:
+        """Process events and deliver messages until nothing more is due now."""
+        for _ in range(max_rounds):
+            worked = self.process_one()
+            sent = deliver_due(self.sessions, self.vault, self.line, self.clock)
+            if not worked and not sent:
+                return
+
+    def run_forever(self) -> None:
+        log.info("worker started")
+        while not self._stop.is_set():
+            try:
+                self.run_until_idle(max_rounds=200)
+                self._purge_if_due()
+            except Exception as error:  # a lost database connection: wait, then go on
+                log.error("worker loop error: %s", type(error).__name__)
+                self._stop.wait(1.0)
+            self.wakeup.wait(self.poll_seconds)
+            self.wakeup.clear()
+        log.info("worker stopped")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.wakeup.set()
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="tambon-worker", daemon=True)
+        thread.start()
+        return thread
+
+    # -- internals --
+
+    def _handle(self, session, row) -> None:
+        now = self.clock()
+        event = inbox.open_body(self.vault, row)
+        user_id = inbox.source_user_id(event)
+        ctx = Context(session=session, now=now, vault=self.vault, org=self.org,
+                      user_id=user_id, event_id=row.event_id)
+        messages = handlers.dispatch(event, ctx)
+        if messages and user_id:
+            self._queue_reply(session, event, row, user_id, messages, now)
+        for to, pushed in ctx.pushes:
+            outbox.enqueue(session, self.vault, to=to, messages=pushed, now=now,
+                           source_event_id=row.event_id,
+                           case_code=ctx.extras.get("case_code"))
+        inbox.mark_done(row, now)
+
+    def _queue_reply(self, session, event, row, user_id, messages, now) -> None:
+        token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None
+        outbox.enqueue(
+            session, self.vault, to=user_id, messages=messages, now=now,
+            reply_token=token, reply_deadline=row.event_time + REPLY_TOKEN_LIFE,
+            source_event_id=row.event_id,
+        )
+
+    def _record_failure(self, row_id: int, event_id: str, error: str) -> None:
+        now = self.clock()
+        with self.sessions() as session, session.begin():
+            row = session.get(inbox.InboxEvent, row_id)
+            if row is None or row.status != inbox.PENDING:
+                return
+            user_id = None
+            event: dict = {}
+            if row.sealed_body is not None:
+                event = inbox.open_body(self.vault, row)
+                user_id = inbox.source_user_id(event)
+            parked = inbox.mark_failed(row, now, error, MAX_ATTEMPTS)
+            if parked:
+                log.error("event %s parked after %s attempts: %s", event_id, row.attempts, error)
+                if user_id and event.get("type") in ("message", "postback", "follow"):
+                    self._queue_reply(session, event, row, user_id, apology(self.org.phone), now)
+
+    def _purge_if_due(self) -> None:
+        now = self.clock()
+        if now - self._last_purge < PURGE_EVERY:
+            return
+        self._last_purge = now
+        with self.sessions() as session, session.begin():
+            purged = inbox.purge_old(session, now)
+        if purged:
+            log.info("purged %s old inbox ids", purged)

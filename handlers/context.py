@@ -1,0 +1,47 @@
+"""What a handler is given besides the event: the unit of work and the few services it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from handlers.org import Organization
+from storage.vault import Vault
+
+LINE_USER = "line-user"
+
+
+@dataclass
+class Context:
+    session: Session
+    now: datetime
+    vault: Vault
+    org: Organization
+    user_id: str | None = None
+    event_id: str | None = None
+    # Pushes to people other than the sender (an officer's answer to a citizen, ...).
+    pushes: list[tuple[str, list[dict]]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def org_dir(self) -> Path:
+        return self.org.folder
+
+    @property
+    def user_key(self) -> str | None:
+        """The sender's blind index: how the bot finds a user again without storing the id."""
+        if not self.user_id:
+            return None
+        return self.vault.blind_index(self.user_id, LINE_USER)
+
+    def push(self, user_id: str, messages: list[dict]) -> None:
+        self.pushes.append((user_id, messages))
+
+    def manual_index(self):
+        from handlers.manual.search import index_for_org
+
+        return index_for_org(self.org.folder)

@@ -1,0 +1,107 @@
+"""From a LINE webhook event to the messages to reply with.
+
+Pure: takes the event (a dict as LINE sent it) and a Context, returns message dicts. It
+never calls LINE and never touches HTTP; the worker sends what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from handlers import fallback, menu
+from handlers.context import Context
+
+# Events that carry no reply token, or that need no answer.
+SILENT_EVENTS = {"unfollow", "leave", "unsend", "memberLeft", "videoPlayComplete", "membership"}
+
+Handler = Callable[[dict, Context], list[dict]]
+
+# Text commands typed or sent by the menu's quick replies, matched on the whole message.
+MENU_WORDS = {"เมนู", "menu", "เริ่มต้น", "หน้าแรก"}
+CONTACT_WORDS = {"ติดต่อ อบต.", "ติดต่อ อบต", "ติดต่อ"}
+ASK_WORDS = {"ถามเรื่องบริการ"}
+
+
+def dispatch(event: dict, ctx: Context) -> list[dict]:
+    if event.get("mode") == "standby":
+        # Another channel (a human chat) holds the conversation: store, answer nothing.
+        return []
+    kind = event.get("type")
+    if kind in SILENT_EVENTS:
+        return []
+    if kind == "follow":
+        return menu.greeting(ctx)
+    if kind == "message":
+        return on_message(event, ctx)
+    if kind == "postback":
+        return on_postback(event, ctx)
+    if event.get("replyToken"):
+        return fallback.unsupported_event(ctx)
+    return []
+
+
+def on_message(event: dict, ctx: Context) -> list[dict]:
+    message = event.get("message") or {}
+    flow = _active_flow(ctx)
+    if flow is not None:
+        return flow.on_message(message, ctx)
+    if message.get("type") == "text":
+        return on_text(str(message.get("text") or ""), ctx)
+    return fallback.unsupported_message(ctx)
+
+
+def on_text(text: str, ctx: Context) -> list[dict]:
+    stripped = " ".join(text.split())
+    if stripped.lower() in MENU_WORDS:
+        return menu.menu(ctx)
+    if stripped in CONTACT_WORDS:
+        return menu.contact(ctx)
+    if stripped in ASK_WORDS:
+        return menu.ask_hint(ctx)
+    for starter in _flow_starters():
+        if starter.wants(stripped):
+            return starter.start(stripped, ctx)
+    return answer_question(stripped, ctx)
+
+
+def answer_question(text: str, ctx: Context) -> list[dict]:
+    try:
+        from handlers import inquiry
+    except ImportError:
+        return fallback.placeholder_answer(ctx)
+    return inquiry.answer_text(text, ctx)
+
+
+def on_postback(event: dict, ctx: Context) -> list[dict]:
+    data = str((event.get("postback") or {}).get("data") or "")
+    prefix = data.split(":", 1)[0]
+    handler = _postback_handlers().get(prefix)
+    if handler is None:
+        return fallback.unsupported_event(ctx)
+    return handler(data, ctx)
+
+
+def _postback_handlers() -> dict[str, Callable[[str, Context], list[dict]]]:
+    handlers: dict[str, Callable[[str, Context], list[dict]]] = {}
+    try:
+        from handlers import inquiry
+
+        handlers["manual"] = inquiry.on_postback
+    except ImportError:
+        pass
+    for starter in _flow_starters():
+        handlers.update(starter.postbacks())
+    return handlers
+
+
+def _flow_starters() -> list:
+    """Conversation flows (complaint, tracking) that a typed word can start."""
+    from handlers.flows import registered_flows
+
+    return registered_flows()
+
+
+def _active_flow(ctx: Context):
+    from handlers.flows import active_flow
+
+    return active_flow(ctx)

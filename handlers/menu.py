@@ -1,0 +1,39 @@
+"""The greeting and the main menu: what a citizen sees first and whenever they are lost."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import reply_with_text, say
+from handlers.texts import text
+
+
+def main_menu_items() -> list[dict]:
+    return [
+        reply_with_text(text("core_menu_ask"), text("core_menu_ask")),
+        reply_with_text(text("core_menu_complain"), "ร้องเรียน"),
+        reply_with_text(text("core_menu_track"), "ติดตามเรื่อง"),
+        reply_with_text(text("core_menu_contact"), "ติดต่อ อบต."),
+    ]
+
+
+def greeting(ctx: Context) -> list[dict]:
+    return [say(text("core_greeting", org=ctx.org.short_name), main_menu_items())]
+
+
+def menu(ctx: Context) -> list[dict]:
+    return [say(text("core_menu_prompt"), main_menu_items())]
+
+
+def ask_hint(ctx: Context) -> list[dict]:
+    return [say(text("core_menu_ask_hint"))]
+
+
+def contact(ctx: Context) -> list[dict]:
+    org = ctx.org
+    return [
+        say(
+            text("core_contact", name=org.name, address=org.address, phone=org.phone,
+                 hours=org.hours),
+            main_menu_items(),
+        )
+    ]

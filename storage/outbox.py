@@ -1,0 +1,137 @@
+"""Queueing messages with the change that caused them, and claiming them for delivery."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.models.outbox import FAILED, PENDING, SENT, OutboxMessage
+from storage.vault import Vault
+
+LINE_USER = "line-user"
+MESSAGES_PER_CALL = 5
+# While a sender holds a message it is not due for anyone else; if the sender dies, the
+# message becomes due again when this lease runs out.
+LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 12
+
+
+def enqueue(
+    session: Session,
+    vault: Vault,
+    *,
+    to: str,
+    messages: list[dict],
+    now: datetime,
+    reply_token: str | None = None,
+    reply_deadline: datetime | None = None,
+    source_event_id: str | None = None,
+    case_code: str | None = None,
+) -> list[OutboxMessage]:
+    """Queue `messages` for `to`, five to a call; only the first call may use the reply token."""
+    rows = []
+    for start in range(0, len(messages), MESSAGES_PER_CALL):
+        chunk = messages[start : start + MESSAGES_PER_CALL]
+        key = str(uuid.uuid4())
+        first = start == 0
+        row = OutboxMessage(
+            retry_key=key,
+            recipient_key=vault.blind_index(to, LINE_USER),
+            sealed_to=vault.seal(to.encode(), _aad(key, "to")),
+            sealed_messages=vault.seal_json(chunk, _aad(key, "messages")),
+            reply_token=reply_token if first else None,
+            reply_deadline=reply_deadline if first else None,
+            source_event_id=source_event_id,
+            case_code=case_code,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def _aad(retry_key: str, field: str) -> str:
+    return f"outbox:{retry_key}:{field}"
+
+
+def open_recipient(vault: Vault, row: OutboxMessage) -> str:
+    return vault.open(row.sealed_to, _aad(row.retry_key, "to")).decode()
+
+
+def open_messages(vault: Vault, row: OutboxMessage) -> list[dict]:
+    return vault.open_json(row.sealed_messages, _aad(row.retry_key, "messages"))
+
+
+def claim_due(session: Session, now: datetime) -> OutboxMessage | None:
+    """Take the oldest due message whose recipient has nothing earlier still waiting."""
+    earlier = aliased(OutboxMessage)
+    waiting_before = exists(
+        select(earlier.id).where(
+            and_(
+                earlier.recipient_key == OutboxMessage.recipient_key,
+                earlier.id < OutboxMessage.id,
+                earlier.status == PENDING,
+            )
+        )
+    )
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            ~waiting_before,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+    row = session.execute(query).scalars().first()
+    if row is not None:
+        row.next_attempt_at = now + LEASE
+    return row
+
+
+def use_reply(row: OutboxMessage, now: datetime) -> bool:
+    """Whether to answer with the reply token: fresh and never tried (a try may have landed)."""
+    return (
+        row.reply_token is not None
+        and row.reply_tried_at is None
+        and row.reply_deadline is not None
+        and now < row.reply_deadline
+    )
+
+
+def mark_sent(row: OutboxMessage, now: datetime, sent_as: str) -> None:
+    """Delivered: forget to whom and what."""
+    row.status = SENT
+    row.sent_at = now
+    row.sent_as = sent_as
+    row.sealed_to = None
+    row.sealed_messages = None
+    row.recipient_key = None
+    row.reply_token = None
+    row.last_error = None
+
+
+def mark_retry(row: OutboxMessage, now: datetime, error: str, wait: float | None = None) -> None:
+    row.attempts += 1
+    row.last_error = error[:200]
+    if row.attempts >= MAX_ATTEMPTS:
+        mark_failed(row, now, error)
+        return
+    backoff = wait if wait is not None else min(2 ** row.attempts, 300)
+    row.next_attempt_at = now + timedelta(seconds=backoff)
+
+
+def mark_failed(row: OutboxMessage, now: datetime, error: str) -> None:
+    row.status = FAILED
+    row.last_error = error[:200]
+    row.sent_at = None
+    row.recipient_key = None

@@ -1,14 +1,24 @@
 """All tables, importable from one place (Alembic and the code both read `Base.metadata`)."""
 
 from storage.db import Base
+from storage.models.audit import AuditRecord
+from storage.models.cases import Case, CaseEvent, CaseField, Evidence
 from storage.models.conversation import Conversation
 from storage.models.inbox import InboxEvent
 from storage.models.manual import ManualEntry, UnansweredQuestion
+from storage.models.officers import IdentityRequest, Officer
 from storage.models.outbox import OutboxMessage
 from storage.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "AuditRecord",
     "Base",
+    "Case",
+    "CaseEvent",
+    "CaseField",
+    "Evidence",
+    "IdentityRequest",
+    "Officer",
     "Conversation",
     "InboxEvent",
     "ManualEntry",

@@ -203,14 +203,27 @@ class Vault:
     ) -> bytes:
         if not isinstance(plaintext, str):
             raise TypeError("field plaintext must be a str")
+        return self.seal_field_bytes(dk, plaintext.encode("utf-8"), table=table, row_id=row_id,
+                                     field=field)
+
+    def seal_field_bytes(
+        self, dk: bytes, plaintext: bytes, *, table: str, row_id: str | int, field: str
+    ) -> bytes:
+        """As `seal_field`, for bytes (evidence files) so they are not re-encoded as text."""
         ad = _field_aad(table, row_id, field)
         nonce = os.urandom(NONCE_BYTES)
-        ct = AESGCM(_check_dk(dk)).encrypt(nonce, plaintext.encode("utf-8"), ad)
+        ct = AESGCM(_check_dk(dk)).encrypt(nonce, bytes(plaintext), ad)
         return bytes([_FIELD_VERSION]) + nonce + ct
 
     def open_field(
         self, dk: bytes, ct: bytes, *, table: str, row_id: str | int, field: str
     ) -> str:
+        return self.open_field_bytes(dk, ct, table=table, row_id=row_id, field=field).decode(
+            "utf-8")
+
+    def open_field_bytes(
+        self, dk: bytes, ct: bytes, *, table: str, row_id: str | int, field: str
+    ) -> bytes:
         ad = _field_aad(table, row_id, field)
         if not isinstance(ct, bytes | bytearray | memoryview):
             raise VaultError("field ciphertext must be bytes")
@@ -224,7 +237,7 @@ class Vault:
             raw = AESGCM(_check_dk(dk)).decrypt(nonce, ct[1 + NONCE_BYTES :], ad)
         except InvalidTag:
             raise VaultError(_FAILED) from None
-        return raw.decode("utf-8")
+        return raw
 
     # ------------------------------------------------------- blind index
 

@@ -1,0 +1,1 @@
+"""The office's service manual (คู่มือสำหรับประชาชน): entries, validation, search, reply cards."""

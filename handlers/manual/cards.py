@@ -1,0 +1,193 @@
+"""What a citizen sees of a manual entry: the Flex card and the texts behind its buttons.
+
+Plain dicts in the shape of the LINE Messaging API. Every Thai word comes from
+data/messages/manual.th.yaml; LINE's limits are kept here (altText <= 400, text <= 5000).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from handlers.messages import MAX_TEXT, label, reply_with_postback, say
+from handlers.texts import has_text, text
+
+ALT_TEXT_MAX = 400
+CARD_DOCUMENTS = 4  # documents listed on the card; the rest are behind the button
+FIELD_MAX = 300  # longest text shown in one field of the card
+
+STEPS, DOCS, CONTACT, SHOW = "steps", "docs", "contact", "show"
+
+
+def postback(action: str, entry_id: str) -> str:
+    return f"manual:{action}:{entry_id}"
+
+
+@lru_cache(maxsize=8)
+def _office_names(org_dir: str) -> dict[str, str]:
+    path = Path(org_dir) / "offices.yaml"
+    if not path.is_file():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {o["id"]: o["name"] for o in raw.get("offices", []) if "id" in o and "name" in o}
+
+
+def office_name(office_id: str, org_dir: Path | None = None) -> str:
+    if org_dir is not None:
+        name = _office_names(str(org_dir)).get(office_id)
+        if name:
+            return name
+    key = f"manual_office_{office_id}"
+    return text(key) if has_text(key) else office_id
+
+
+def _short(value: str, limit: int = FIELD_MAX) -> str:
+    value = "\n".join(" ".join(line.split()) for line in str(value).splitlines())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _row(name: str, value: str) -> dict:
+    return {
+        "type": "box", "layout": "baseline", "spacing": "sm",
+        "contents": [
+            {"type": "text", "text": name, "size": "sm", "color": "#888888", "flex": 2},
+            {"type": "text", "text": _short(value) or "-", "size": "sm", "wrap": True,
+             "flex": 5},
+        ],
+    }
+
+
+def _button(shown: str, data: str) -> dict:
+    return {
+        "type": "button", "style": "link", "height": "sm",
+        "action": {"type": "postback", "label": label(shown), "data": data,
+                   "displayText": shown},
+    }
+
+
+def document_names(entry: dict, limit: int = CARD_DOCUMENTS) -> str:
+    docs = entry.get("documents") or []
+    if not docs:
+        return text("manual_card_no_documents")
+    names = [_short(d["name"], 80) for d in docs[:limit]]
+    lines = "\n".join(f"• {n}" for n in names)
+    if len(docs) > limit:
+        lines += "\n" + text("manual_card_more_documents", count=len(docs) - limit)
+    return lines
+
+
+def alt_text(entry: dict, org_dir: Path | None = None) -> str:
+    alt = text("manual_card_alt", title=entry["title"],
+               office=office_name(entry["office"], org_dir),
+               duration=_short(entry["total_duration"], 100), fee=_short(entry["fee"], 100))
+    return alt if len(alt) <= ALT_TEXT_MAX else alt[: ALT_TEXT_MAX - 1] + "…"
+
+
+def entry_card(entry: dict, org_dir: Path | None = None) -> dict:
+    """The Flex message for a confident answer."""
+    entry_id = entry["id"]
+    body = [
+        {"type": "text", "text": _short(entry["title"], 200), "weight": "bold", "size": "md",
+         "wrap": True},
+        {"type": "box", "layout": "vertical", "margin": "md", "spacing": "sm", "contents": [
+            _row(text("manual_card_office"), office_name(entry["office"], org_dir)),
+            _row(text("manual_card_duration"), entry["total_duration"]),
+            _row(text("manual_card_fee"), entry["fee"]),
+            _row(text("manual_card_documents"), document_names(entry)),
+        ]},
+    ]
+    return {
+        "type": "flex",
+        "altText": alt_text(entry, org_dir),
+        "contents": {
+            "type": "bubble",
+            "body": {"type": "box", "layout": "vertical", "contents": body},
+            "footer": {"type": "box", "layout": "horizontal", "spacing": "sm", "contents": [
+                _button(text("manual_card_button_steps"), postback(STEPS, entry_id)),
+                _button(text("manual_card_button_docs"), postback(DOCS, entry_id)),
+                _button(text("manual_card_button_contact"), postback(CONTACT, entry_id)),
+            ]},
+        },
+    }
+
+
+def detail_quick_replies(entry: dict, shown: str) -> list[dict]:
+    """The other two details, as quick replies under a detail text."""
+    items = []
+    for action, key in ((STEPS, "manual_card_button_steps"), (DOCS, "manual_card_button_docs"),
+                        (CONTACT, "manual_card_button_contact")):
+        if action != shown:
+            items.append(reply_with_postback(text(key), postback(action, entry["id"]), text(key)))
+    return items
+
+
+def _fit(body: str, org: str) -> str:
+    if len(body) <= MAX_TEXT:
+        return body
+    tail = "\n" + text("manual_truncated", org=org)
+    return body[: MAX_TEXT - len(tail)] + tail
+
+
+def steps_text(entry: dict, org_dir: Path | None = None, org: str = "") -> str:
+    lines = [text("manual_steps_heading", title=entry["title"])]
+    if entry.get("criteria"):
+        lines += ["", text("manual_steps_criteria")]
+        lines += [f"• {c}" for c in entry["criteria"]]
+    lines.append("")
+    for number, step in enumerate(entry["steps"], 1):
+        lines.append(text("manual_steps_line", number=number, text=step["text"],
+                          duration=step["duration"],
+                          office=office_name(step["office"], org_dir)))
+    lines += ["", text("manual_steps_total", duration=entry["total_duration"])]
+    return _fit("\n".join(lines), org)
+
+
+def documents_text(entry: dict, org: str = "") -> str:
+    lines = [text("manual_docs_heading", title=entry["title"]), ""]
+    docs = entry.get("documents") or []
+    if not docs:
+        lines.append(text("manual_docs_none"))
+    for number, doc in enumerate(docs, 1):
+        line = text("manual_docs_line", number=number, name=doc["name"],
+                    originals=doc["originals"], copies=doc["copies"], issuer=doc["issuer"])
+        if doc.get("note"):
+            line += f" – {doc['note']}"
+        lines.append(line)
+    lines += ["", text("manual_docs_fee", fee=entry["fee"])]
+    lines += [f"• {d}" for d in entry.get("fee_details") or []]
+    return _fit("\n".join(lines), org)
+
+
+def contact_text(entry: dict, org_dir: Path | None = None, org: str = "") -> str:
+    channel = entry["channel"]
+    lines = [
+        text("manual_contact_heading", title=entry["title"]), "",
+        text("manual_contact_office", office=office_name(entry["office"], org_dir)),
+        text("manual_contact_place", place=channel["place"]),
+        text("manual_contact_hours", hours=channel["days_hours"]),
+    ]
+    if channel.get("phone"):
+        lines.append(text("manual_contact_phone", phone=channel["phone"]))
+    if channel.get("online"):
+        lines.append(text("manual_contact_online", online=channel["online"]))
+    lines += ["", text("manual_contact_complaint", complaint=entry["complaint"])]
+    if entry.get("notes"):
+        lines.append(text("manual_contact_notes", notes=entry["notes"]))
+    if entry.get("legal_basis"):
+        lines += ["", text("manual_legal_basis")]
+        lines += [f"• {b}" for b in entry["legal_basis"]]
+    return _fit("\n".join(lines), org)
+
+
+def detail_message(entry: dict, action: str, org_dir: Path | None = None, org: str = "") -> dict:
+    if action == STEPS:
+        body = steps_text(entry, org_dir, org)
+    elif action == DOCS:
+        body = documents_text(entry, org)
+    elif action == CONTACT:
+        body = contact_text(entry, org_dir, org)
+    else:
+        raise ValueError(f"unknown detail {action!r}")
+    return say(body, detail_quick_replies(entry, action))

@@ -137,13 +137,18 @@ def keys_new(path: str) -> None:
 
 
 def _add_discovered_commands() -> None:
-    """Each bot/commands/*.py may export COMMANDS: a list of click commands to add."""
+    """Each bot/commands/*.py may export COMMANDS (a list of click commands to add to
+    `tambon`) and GROUP_COMMANDS ({"keys": [...]}: commands to add under a group)."""
     import bot.commands as package
 
+    groups = {"keys": keys, "db": db}
     for module_info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"bot.commands.{module_info.name}")
         for command in getattr(module, "COMMANDS", []):
             cli.add_command(command)
+        for group_name, commands in getattr(module, "GROUP_COMMANDS", {}).items():
+            for command in commands:
+                groups[group_name].add_command(command)
 
 
 def main() -> None:

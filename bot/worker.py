@@ -115,7 +115,7 @@ class Worker:
         event = inbox.open_body(self.vault, row)
         user_id = inbox.source_user_id(event)
         ctx = Context(session=session, now=now, vault=self.vault, org=self.org,
-                      user_id=user_id, event_id=row.event_id)
+                      user_id=user_id, event_id=row.event_id, fetch_content=self.line.content)
         messages = handlers.dispatch(event, ctx)
         if messages and user_id:
             self._queue_reply(session, event, row, user_id, messages, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,9 @@ class Context:
     # Pushes to people other than the sender (an officer's answer to a citizen, ...).
     pushes: list[tuple[str, list[dict]]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Fetches a media message's bytes from LINE (injected by the worker, which owns the SDK;
+    # LINE deletes content after a while, so a flow that wants it fetches it at once).
+    fetch_content: Callable[[str], bytes] | None = None
 
     @property
     def org_dir(self) -> Path:

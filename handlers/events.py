@@ -81,14 +81,22 @@ def on_postback(event: dict, ctx: Context) -> list[dict]:
     return handler(data, ctx)
 
 
-def _postback_handlers() -> dict[str, Callable[[str, Context], list[dict]]]:
-    handlers: dict[str, Callable[[str, Context], list[dict]]] = {}
-    try:
-        from handlers import inquiry
+# Postback data is "<prefix>:..."; each prefix belongs to one module's `on_postback(data, ctx)`.
+POSTBACK_MODULES = {
+    "manual": "handlers.inquiry",
+    "rate": "handlers.satisfaction",
+}
 
-        handlers["manual"] = inquiry.on_postback
-    except ImportError:
-        pass
+
+def _postback_handlers() -> dict[str, Callable[[str, Context], list[dict]]]:
+    import importlib
+
+    handlers: dict[str, Callable[[str, Context], list[dict]]] = {}
+    for prefix, module_name in POSTBACK_MODULES.items():
+        try:
+            handlers[prefix] = importlib.import_module(module_name).on_postback
+        except ImportError:
+            continue  # that part of the bot is not installed in this build
     for starter in _flow_starters():
         handlers.update(starter.postbacks())
     return handlers

@@ -141,3 +141,19 @@ def index_for(session: Session, org):
 
 
 _DB_INDEXES: dict[str, tuple[tuple, object]] = {}
+
+
+def load_manual_if_empty(session: Session, org, now: datetime | None = None) -> int:
+    """On first start: load the organization's manual files when it has no entries yet.
+
+    Returns how many entries were loaded (0 when the database already had some).
+    """
+    has_any = session.scalar(
+        select(func.count(ManualEntry.id)).where(ManualEntry.org_id == org.id)
+    )
+    if has_any:
+        return 0
+    from storage.models import utcnow
+
+    added, _, _ = load_folder(session, org.id, org.folder, now or utcnow())
+    return added

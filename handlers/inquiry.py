@@ -19,28 +19,33 @@ from handlers.manual.store import index_for, record_unanswered
 from handlers.menu import main_menu_items
 from handlers.messages import MAX_QUICK_REPLIES, cap, label, reply_with_postback, say
 from handlers.texts import text
-from handlers.thai import clean, tokenize
+from handlers.thai import clean
 from storage.models import UnansweredQuestion
 
 CANDIDATES = 3
 PREFIX = "manual"
 
-# Small talk, matched on whole words of a message that holds nothing else.
+# Small talk: a message made only of these (and fillers) is not a question. Matched by
+# longest match on the text without spaces, since the tokenizer cuts some of them oddly
+# (หวัดดี -> หวัด|ดี, ขอบคุณค่า -> ขอบ|คุณค่า).
 GREETINGS = frozenset("""
-สวัสดี หวัดดี สวัสดีค่ะ สวัสดีครับ ดีครับ ดีค่ะ ดีคับ ดีจ้า หวัดดีครับ หวัดดีค่ะ อรุณสวัสดิ์
-ทักทาย hello hi hey hallo ดี
+สวัสดี หวัดดี ดีครับ ดีค่ะ ดีคับ ดีจ้า ดีคะ อรุณสวัสดิ์ ทักทาย hello hi hey hallo
 """.split())
 THANKS = frozenset("""
-ขอบคุณ ขอบใจ ขอบพระคุณ แต๊งกิ้ว แต๊งกิว thank thanks thx ty ขอบคุณมาก ขอบคุณค่ะ ขอบคุณครับ
+ขอบคุณ ขอบใจ ขอบพระคุณ แต๊งกิ้ว แต๊งกิว thank thanks thx ty
 """.split())
 ACKS = frozenset("""
-โอเค โอเคร ok okay รับทราบ เข้าใจแล้ว ได้เลย เรียบร้อย 👍 🙏 ได้ค่ะ ได้ครับ
+โอเค โอเคร ok okay รับทราบ เข้าใจแล้ว ได้เลย เรียบร้อย ได้ค่ะ ได้ครับ 👍 🙏 😊 🙂 ❤️ ❤
 """.split())
 FILLERS = frozenset("""
-ครับ คับ ค่ะ คะ ค่า จ้า จ๊ะ จ้ะ นะ นะคะ นะครับ น่ะ ฮะ ฮับ มาก มากๆ มากมาย เลย
-ทุกคน ทุกท่าน ตอนเช้า ตอนบ่าย ตอนเย็น you yes very much so you much a lot
-เจ้าหน้าที่ แอดมิน admin ที่ ช่วย ให้ คุณ ที่ช่วย ๆ
+ครับ คับ ค่ะ คะ ค่า จ้า จ๊ะ จ้ะ นะ น่ะ ฮะ ฮับ มาก ๆ เลย ทุกคน ทุกท่าน ตอนเช้า ตอนบ่าย
+ตอนเย็น you very much so a lot เจ้าหน้าที่ แอดมิน admin ที่ช่วย ตอบ สำหรับ ข้อมูล ! ? . , ~ ^ _ - :) 555
 """.split())
+_SMALLTALK_WORDS = sorted(
+    [(w, "greeting") for w in GREETINGS] + [(w, "thanks") for w in THANKS]
+    + [(w, "ack") for w in ACKS] + [(w, "") for w in FILLERS],
+    key=lambda pair: -len(pair[0]),
+)
 
 
 # --- small talk -------------------------------------------------------------------
@@ -48,23 +53,15 @@ FILLERS = frozenset("""
 
 def is_smalltalk(message: str) -> str | None:
     """"greeting", "thanks" or "ack" when the message is only that; otherwise None."""
-    cleaned = clean(message)
-    if not cleaned:
-        return None
-    words = [w for w in tokenize(cleaned) if w not in FILLERS]
-    # emoji-only messages have no word tokens: treat the usual ones as small talk
-    if not words:
-        if any(ch in cleaned for ch in "👍🙏😊🙂❤️"):
-            return "ack"
-        return None
-    kinds = set()
-    for w in words:
-        if w in GREETINGS:
-            kinds.add("greeting")
-        elif w in THANKS or w.startswith("ขอบคุณ"):
-            kinds.add("thanks")
-        elif w in ACKS:
-            kinds.add("ack")
+    rest = clean(message).replace(" ", "").replace("\ufe0f", "")
+    kinds: set[str] = set()
+    while rest:
+        for word, kind in _SMALLTALK_WORDS:
+            if rest.startswith(word):
+                rest = rest[len(word):]
+                if kind:
+                    kinds.add(kind)
+                break
         else:
             return None
     for kind in ("thanks", "greeting", "ack"):

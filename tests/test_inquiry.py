@@ -1,0 +1,145 @@
+"""What a citizen sees when they type a question: card, candidates, or an honest "don't know"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from handlers import events, inquiry
+from handlers.manual.search import index_for_org
+from storage.models import UnansweredQuestion
+
+QUESTIONS = "tests/data/questions.yaml"
+
+
+def _ask(make_context, question):
+    with make_context() as ctx:
+        return inquiry.answer_text(question, ctx)
+
+
+def _quick(message):
+    return [item["action"] for item in message.get("quickReply", {}).get("items", [])]
+
+
+def _unanswered(sessions):
+    with sessions() as session:
+        return [(r.text, r.count, r.best_guess_id) for r in session.query(UnansweredQuestion)]
+
+
+def test_confident_answer_is_a_card_with_three_buttons(make_context, sessions):
+    [card] = _ask(make_context, "เบี้ยคนแก่ลงทะเบียนที่ไหนคะ")
+    assert card["type"] == "flex"
+    assert len(card["altText"]) <= 400 and "เบี้ยยังชีพผู้สูงอายุ" in card["altText"]
+    bubble = json.dumps(card["contents"], ensure_ascii=False)
+    assert "กองสวัสดิการสังคม" in bubble and "ไม่มีค่าธรรมเนียม" in bubble
+    assert "ทะเบียนบ้าน" in bubble  # documents in short
+    buttons = [b["action"] for b in card["contents"]["footer"]["contents"]]
+    assert [b["data"] for b in buttons] == [
+        "manual:steps:elderly-allowance", "manual:docs:elderly-allowance",
+        "manual:contact:elderly-allowance",
+    ]
+    assert [b["label"] for b in buttons] == ["ขั้นตอน", "เอกสาร", "ติดต่อ"]
+    assert _unanswered(sessions) == []
+
+
+def test_unsure_answer_offers_candidates(make_context, sessions):
+    [message] = _ask(make_context, "ภาษี")
+    assert message["type"] == "text" and message["text"].startswith("หมายถึงเรื่องใดคะ")
+    actions = _quick(message)
+    shows = [a for a in actions if a["data"].startswith("manual:show:")]
+    assert 1 <= len(shows) <= 3
+    assert {"manual:show:signboard-tax", "manual:show:land-building-tax"} <= {
+        a["data"] for a in shows}
+    assert all(len(a["label"]) <= 20 for a in actions)
+    assert _unanswered(sessions) == []
+
+
+def test_unknown_question_is_kept_and_offered_to_staff(make_context, sessions):
+    for _ in range(2):
+        [message] = _ask(make_context, "หวยงวดนี้ออกอะไรคะ")
+        assert message["type"] == "text" and "ยังไม่พบคำตอบ" in message["text"]
+        actions = _quick(message)
+        assert actions[0]["type"] == "postback" and actions[0]["data"].startswith(
+            "manual:handoff:")
+        assert "ร้องเรียน" in [a.get("text") for a in actions]  # the main menu is offered
+    [(text, count, _)] = _unanswered(sessions)
+    assert (text, count) == ("หวยงวดนี้ออกอะไรคะ", 2)
+
+
+def test_handoff_says_only_what_is_true(make_context, sessions):
+    [message] = _ask(make_context, "ราคาทองวันนี้เท่าไหร่")
+    data = _quick(message)[0]["data"]
+    with make_context() as ctx:
+        [reply] = inquiry.on_postback(data, ctx)
+    # until inquiry cases exist the bot must not claim a member of staff will answer
+    assert "บันทึกคำถาม" in reply["text"] and "โทร" in reply["text"]
+    with make_context() as ctx:
+        [reply] = inquiry.on_postback("manual:handoff:99999", ctx)
+    assert "ไม่พบคำถามนี้" in reply["text"]
+
+
+@pytest.mark.parametrize("greeting", ["สวัสดีค่ะ", "หวัดดีครับ", "ขอบคุณมากค่ะ", "ขอบคุณค่าาาา",
+                                      "โอเคครับ", "thank you"])
+def test_smalltalk_is_not_a_manual_entry(make_context, sessions, greeting):
+    [message] = _ask(make_context, greeting)
+    assert message["type"] == "text"
+    assert "ยังไม่พบคำตอบ" not in message["text"] and "หมายถึง" not in message["text"]
+    assert _unanswered(sessions) == []
+
+
+def test_greeting_with_a_question_is_answered(make_context):
+    assert inquiry.is_smalltalk("สวัสดีค่ะ อยากถามเรื่องเบี้ยคนแก่") is None
+    [card] = _ask(make_context, "สวัสดีค่ะ อยากถามเรื่องเบี้ยคนแก่ได้เดือนละเท่าไหร่")
+    assert card["type"] == "flex"
+
+
+@pytest.mark.parametrize(("action", "must_contain"), [
+    ("steps", "1. "), ("docs", "สำเนา"), ("contact", "โทร"),
+])
+def test_card_buttons_give_the_details(make_context, action, must_contain):
+    with make_context() as ctx:
+        [message] = inquiry.on_postback(f"manual:{action}:building-permit", ctx)
+    assert message["type"] == "text" and must_contain in message["text"]
+    assert len(message["text"]) <= 5000
+    others = {a["data"].split(":")[1] for a in _quick(message)}
+    assert others == {"steps", "docs", "contact"} - {action}
+
+
+def test_choosing_a_candidate_shows_its_card(make_context):
+    with make_context() as ctx:
+        [card] = inquiry.on_postback("manual:show:signboard-tax", ctx)
+        [gone] = inquiry.on_postback("manual:show:no-such-entry", ctx)
+    assert card["type"] == "flex" and "ภาษีป้าย" in card["altText"]
+    assert gone["type"] == "text"
+
+
+def test_webhook_text_event_reaches_the_manual(make_context):
+    event = {"type": "message", "replyToken": "r", "mode": "active",
+             "source": {"type": "user", "userId": "U" + "2" * 32},
+             "message": {"type": "text", "id": "1", "text": "ขออนุญาตรื้อถอนอาคารใช้อะไรบ้าง"}}
+    with make_context("U" + "2" * 32) as ctx:
+        [card] = events.dispatch(event, ctx)
+    assert card["type"] == "flex"
+    assert card["contents"]["footer"]["contents"][0]["action"]["data"] == (
+        "manual:steps:demolition-permit")
+
+
+def test_every_reply_keeps_line_limits(org):
+    index = index_for_org(org.folder)
+    questions = [q["q"] for q in yaml.safe_load(open(QUESTIONS, encoding="utf-8"))]
+    for question in questions + ["", "   ", "👍", "ก" * 6000]:
+        _, messages = inquiry.answer_question(question, index, session=None, org=org, now=None)
+        assert 1 <= len(messages) <= 5, question
+        for m in messages:
+            assert len(m.get("text", "")) <= 5000
+            assert len(m.get("altText", "")) <= 400
+            items = m.get("quickReply", {}).get("items", [])
+            assert len(items) <= 13
+            assert all(len(i["action"]["label"]) <= 20 for i in items)
+    for entry in index.entries:
+        for action in ("steps", "docs", "contact"):
+            from handlers.manual.cards import detail_message
+
+            assert len(detail_message(entry, action, org.folder)["text"]) <= 5000

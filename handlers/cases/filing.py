@@ -1,0 +1,171 @@
+"""Filing a case: the one way a complaint, a tip or a passed-on question becomes a case.
+
+The LINE complaint flow calls `file_case` with channel="line"; the public web tip form
+with channel="web"; a manual question passed on to an officer with kind="inquiry". All
+in the caller's transaction: the case, its sealed fields and evidence, its office (from
+routing), its deadlines and the first timeline entry commit together or not at all.
+
+    filed = file_case(session, vault, org, NewCase(kind="grievance",
+                      identity_mode="anonymous", channel="web",
+                      description="ไฟถนนดับ", location="หมู่ 3"), now)
+    filed.code, filed.secret   # show both once; the secret is kept only as a hash
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.cases import codes, deadlines
+from handlers.cases.evidence import MAX_FILES, EvidenceFile, EvidenceRefused, check_limits
+from handlers.cases.evidence import store as store_evidence
+from storage import audit, case_vault
+from storage.models.cases import CHANNELS, IDENTITY_MODES, KINDS, Case, CaseEvent
+from storage.vault import Vault, hash_case_secret, new_case_secret
+
+log = logging.getLogger("tambon.cases")
+
+LINE_USER = "line-user"
+MAX_FIELD = 5000
+
+__all__ = ["EvidenceFile", "FiledCase", "NewCase", "file_case"]
+
+
+@dataclass
+class NewCase:
+    kind: str
+    identity_mode: str
+    channel: str
+    description: str = ""
+    location: str | None = None
+    when: str | None = None
+    who: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    contact: str | None = None
+    line_user_id: str | None = None
+    question: str | None = None
+    evidence: list[EvidenceFile] = field(default_factory=list)
+    # False once the citizen declined to have a grievance raised to a corruption case.
+    allow_raise: bool = True
+
+    def __repr__(self) -> str:  # never print what a complainant wrote or who they are
+        return (f"NewCase(kind={self.kind!r}, identity_mode={self.identity_mode!r}, "
+                f"channel={self.channel!r}, evidence={len(self.evidence)})")
+
+
+@dataclass
+class FiledCase:
+    case: Case
+    code: str
+    secret: str | None  # plain, to show once; None for identified cases
+    office_id: str
+    office_name: str
+    due_at: datetime
+    outside_bodies: list[dict]
+    raised_to_corruption: bool
+    update_due_at: datetime | None = None
+    target_days: int = 0
+
+    def __repr__(self) -> str:
+        return f"FiledCase(code={self.code!r}, office_id={self.office_id!r})"
+
+
+def routing_text(new: NewCase) -> str:
+    parts = [new.description, new.question, new.who, new.location, new.when]
+    return "\n".join(p for p in parts if p)
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value[:MAX_FIELD] if value else None
+
+
+def _validate(new: NewCase) -> None:
+    if new.kind not in KINDS:
+        raise ValueError(f"unknown kind {new.kind!r}")
+    if new.identity_mode not in IDENTITY_MODES:
+        raise ValueError(f"unknown identity mode {new.identity_mode!r}")
+    if new.channel not in CHANNELS:
+        raise ValueError(f"unknown channel {new.channel!r}")
+    if not (_clean(new.description) or _clean(new.question)):
+        raise ValueError("a case needs a description (or a question)")
+    if new.identity_mode == "identified" and not _clean(new.name):
+        raise ValueError("an identified case needs the complainant's name")
+    if len(new.evidence) > MAX_FILES:
+        raise EvidenceRefused("too_many")
+    for file in new.evidence:
+        check_limits(len(file.content), 0)
+
+
+def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) -> FiledCase:
+    """Create the case in the caller's transaction. ValueError on an invalid request."""
+    from handlers.routing import load_router
+
+    _validate(new)
+    router = load_router(org.folder)
+    decision = router.route(routing_text(new), new.kind, allow_raise=new.allow_raise)
+    office = router.offices[decision.office]
+    anonymous = new.identity_mode == "anonymous"
+
+    secret = None
+    secret_hash = None
+    if new.identity_mode in ("confidential", "anonymous"):
+        secret = new_case_secret()
+        secret_hash = hash_case_secret(secret)
+
+    user_key = None
+    if new.channel == "line" and not anonymous and new.line_user_id:
+        user_key = vault.blind_index(new.line_user_id, LINE_USER)
+
+    code = codes.new_code(session, org)
+    key, wrapped = case_vault.new_case_key(vault, code)
+    days = deadlines.target_days(router, office.id, decision.kind)
+    case = Case(
+        code=code, org_id=org.id, kind=decision.kind, identity_mode=new.identity_mode,
+        channel=new.channel, status="received", office_id=office.id,
+        implicated=list(decision.implicated), routing_reasons=list(decision.reasons),
+        wrapped_key=wrapped, user_key=user_key, secret_hash=secret_hash, secret_failures=0,
+        created_at=now, updated_at=now,
+        due_at=deadlines.add_working_days(now, days),
+        update_due_at=now + deadlines.UPDATE_EVERY,
+    )
+    session.add(case)
+    session.flush()  # the id is part of every field's associated data
+
+    content = {"description": new.description, "location": new.location, "when": new.when,
+               "who": new.who, "question": new.question}
+    identity = {} if anonymous else {
+        "name": new.name, "phone": new.phone, "address": new.address,
+        "contact": new.contact,
+        "line_user_id": new.line_user_id if new.channel == "line" else None,
+    }
+    for name, value in (*content.items(), *identity.items()):
+        value = _clean(value)
+        if value:
+            case_vault.write_field(vault, key, case, name, value)
+
+    for file in new.evidence:
+        store_evidence(session, vault, key, case, file, now)
+
+    session.add(CaseEvent(case_id=case.id, at=now, kind="filed", actor="citizen",
+                          status_to="received", public=True))
+    audit.append(session, actor="citizen", action="case_filed", now=now, case_code=code,
+                 detail=(f"kind={case.kind}; mode={case.identity_mode}; "
+                         f"channel={case.channel}; office={case.office_id}; "
+                         f"evidence={len(new.evidence)}"))
+    session.flush()
+    log.info("case %s filed (%s, %s, %s) for office %s", code, case.kind,
+             case.identity_mode, case.channel, case.office_id)
+    return FiledCase(
+        case=case, code=code, secret=secret, office_id=office.id, office_name=office.name,
+        due_at=case.due_at, outside_bodies=list(decision.outside_bodies),
+        raised_to_corruption=decision.raised_to_corruption,
+        update_due_at=case.update_due_at, target_days=days,
+    )

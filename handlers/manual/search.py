@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.thai import Synonyms, add_words, clean, syllables, tokenize
+from handlers.thai import Synonyms, clean, syllables, tokenize
 
 # Words that carry no subject: particles, politeness, question words, pronouns.
 FUNCTION_WORDS = frozenset("""
@@ -182,11 +182,12 @@ class ManualIndex:
         self.synonyms = synonyms or Synonyms()
         self.weights = weights
         self.thresholds = thresholds
+        # Our own tokenizer vocabulary (never the process-wide one), so documents and
+        # questions are segmented alike whatever other modules register.
         vocabulary = set(self.synonyms.words())
         for e in self.entries:
-            vocabulary.update(k for k in e.get("keywords", []) if len(clean(k)) <= 12)
-        add_words(vocabulary)
-        self.synonyms.invalidate()
+            vocabulary.update(clean(k) for k in e.get("keywords", []) if len(clean(k)) <= 12)
+        self.vocabulary_words = frozenset(w for w in vocabulary if w and " " not in w)
 
         word_docs: list[Counter] = []
         syl_docs: list[Counter] = []
@@ -223,20 +224,23 @@ class ManualIndex:
 
     # --- text to terms ---
 
+    def _tokens(self, cleaned: str) -> list[str]:
+        return tokenize(cleaned, self.vocabulary_words, registered=False)
+
     def _terms(self, cleaned: str) -> list[str]:
-        tokens = self.synonyms.expand(tokenize(cleaned))
+        tokens = self.synonyms.expand(self._tokens(cleaned))
         return [t for t in tokens if t not in FUNCTION_WORDS]
 
     def _syllables(self, cleaned: str) -> list[str]:
         out = []
-        for token in tokenize(cleaned):
+        for token in self._tokens(cleaned):
             if token in FUNCTION_WORDS:
                 continue
             out.extend(syllables(token))
         return out
 
     def _ngram_text(self, cleaned: str) -> str:
-        return "".join(t for t in tokenize(cleaned) if t not in FUNCTION_WORDS)
+        return "".join(t for t in self._tokens(cleaned) if t not in FUNCTION_WORDS)
 
     # --- search ---
 

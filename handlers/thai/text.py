@@ -95,13 +95,18 @@ def _is_token(tok: str) -> bool:
     return any(ch.isalnum() or unicodedata.category(ch).startswith("M") for ch in tok)
 
 
-def tokenize(text: str, extra: Iterable[str] | None = None) -> list[str]:
+def tokenize(text: str, extra: Iterable[str] | None = None, *, registered: bool = True
+             ) -> list[str]:
     """Words of `text` (already cleaned or not), spaces and punctuation dropped.
 
-    newmm over pythainlp's default word list merged with `add_words` vocabulary and
-    `extra`, when given.
+    newmm over pythainlp's default word list merged with `extra` and, unless
+    `registered` is False, the vocabulary added with `add_words`. An index that must
+    segment its documents and later questions alike passes its own `extra` and
+    `registered=False`, so what other modules register cannot shift its words.
     """
-    words = frozenset(_EXTRA) if extra is None else frozenset(_EXTRA) | frozenset(extra)
+    words = frozenset(extra or ())
+    if registered:
+        words = words | frozenset(_EXTRA)
     tokens = word_tokenize(text, custom_dict=_trie(words), engine="newmm", keep_whitespace=False)
     return [t for t in (tok.strip() for tok in tokens) if t and _is_token(t)]
 
@@ -134,6 +139,8 @@ class Synonyms:
         for canonical, variants in (table or {}).items():
             self._table[clean(str(canonical))] = [clean(str(v)) for v in variants or []]
         self._compiled: tuple[dict[tuple[str, ...], tuple[str, ...]], int] | None = None
+        # the table's own words segment its variants, whatever else is registered
+        self.vocabulary = frozenset(self.words())
 
     @classmethod
     def load(cls, path: str | Path) -> Synonyms:
@@ -159,9 +166,9 @@ class Synonyms:
         if self._compiled is None:
             patterns: dict[tuple[str, ...], tuple[str, ...]] = {}
             for canonical, variants in self._table.items():
-                target = tuple(tokenize(canonical))
+                target = tuple(tokenize(canonical, self.vocabulary, registered=False))
                 for variant in variants:
-                    key = tuple(tokenize(variant))
+                    key = tuple(tokenize(variant, self.vocabulary, registered=False))
                     if key and key != target:
                         patterns.setdefault(key, target)
             longest = max((len(k) for k in patterns), default=0)
@@ -194,6 +201,3 @@ class Synonyms:
                 i += 1
         return out
 
-    def invalidate(self) -> None:
-        """Forget the compiled patterns (after the tokenizer dictionary changed)."""
-        self._compiled = None

@@ -14,3 +14,31 @@ def _bench_floor(app, services) -> None:
 
 
 REGISTRARS.append(_bench_floor)
+
+
+def _console(app, services) -> None:
+    from bot.console import register
+
+    register(app, services)
+
+
+REGISTRARS.append(_console)
+
+
+def _public(app, services) -> None:
+    from bot.public import register
+
+    register(app, services)
+
+
+def _simulator(app, services) -> None:
+    # The chat simulator signs events with the channel secret: development only, and its
+    # route is absent whenever real LINE credentials are configured.
+    if services.settings.development:
+        from bot.simulator import register
+
+        register(app, services)
+
+
+REGISTRARS.append(_public)
+REGISTRARS.append(_simulator)

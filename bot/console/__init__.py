@@ -1,0 +1,18 @@
+"""The officer console (issue 6): a queue per office, case work, custodian-approved
+identity, accounts, all under /console.
+
+    register(app, services)   # from bot/pages.py REGISTRARS
+"""
+
+from __future__ import annotations
+
+
+def register(app, services) -> None:
+    from bot.console import (  # noqa: F401  (routes on the blueprint)
+        models,  # noqa: F401  (its tables on Base.metadata)
+        views_admin,
+        views_cases,
+    )
+    from bot.console.web import console
+
+    app.register_blueprint(console, url_prefix="/console")

@@ -1,0 +1,249 @@
+"""The console blueprint: one database session a request, the signed-in officer, CSRF,
+security headers, and the sign-in pages. Case and admin pages are in views_*.py."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import secrets
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from bot.console import access, accounts
+from bot.console.models import STAGE_OK, STAGE_TOTP
+from handlers.texts import text
+from handlers.thai_dates import thai_date, thai_datetime
+
+log = logging.getLogger("tambon.console")
+
+console = Blueprint("console", __name__, template_folder="templates",
+                    static_folder="static", static_url_path="/static")
+
+SESSION_COOKIE = "tambon_console"
+LOGIN_CSRF_COOKIE = "tambon_console_login"
+COOKIE_PATH = "/console"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+def services():
+    return current_app.extensions["tambon"]
+
+
+def now() -> datetime:
+    return services().clock()
+
+
+def db():
+    return g.console_db
+
+
+# --- request lifecycle -----------------------------------------------------------------
+
+@console.before_request
+def _open():
+    if request.endpoint == "console.static":
+        return None
+    g.console_db = services().sessions()
+    g.console_db.begin()
+    g.officer = None
+    g.console_session = None
+    g.new_cookie = None
+    g.clear_cookie = False
+    loaded = accounts.load_session(db(), request.cookies.get(SESSION_COOKIE), now())
+    if loaded is not None:
+        g.console_session, g.officer = loaded
+    if request.method == "POST" and request.endpoint not in ("console.login",):
+        _check_csrf()
+    return None
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    expected = g.console_session.csrf_token if g.console_session is not None else ""
+    if not expected or not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+        abort(400, text("console_csrf_failed"))
+
+
+@console.after_request
+def _finish(response: Response) -> Response:
+    if request.endpoint == "console.static":
+        return response
+    session = g.pop("console_db", None)
+    if session is not None:
+        try:
+            session.commit()
+        finally:
+            session.close()
+    secure = not services().settings.development
+    if g.get("new_cookie"):
+        response.set_cookie(SESSION_COOKIE, g.new_cookie, path=COOKIE_PATH, httponly=True,
+                            secure=secure, samesite="Lax")
+    elif g.get("clear_cookie"):
+        response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, secure=secure,
+                               samesite="Lax")
+    # Every console page may show case content: never kept by a browser or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@console.teardown_request
+def _close(_exc):
+    session = g.pop("console_db", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+
+
+@console.app_template_global("t")
+def _t(key: str, **values) -> str:
+    return text(key, **values)
+
+
+@console.app_template_filter("thai_date")
+def _thai_date(value) -> str:
+    return thai_date(value) if value else "-"
+
+
+@console.app_template_filter("thai_datetime")
+def _thai_datetime(value) -> str:
+    return thai_datetime(value) if value else "-"
+
+
+@console.context_processor
+def _globals():
+    officer = g.get("officer")
+    signed_in = officer is not None and g.console_session.stage == STAGE_OK
+    return {
+        "me": officer if signed_in else None,
+        "my_roles": access.roles(officer) if signed_in else set(),
+        "csrf_token": g.console_session.csrf_token if g.get("console_session") else "",
+        "org": services().org,
+    }
+
+
+@console.errorhandler(404)
+def _not_found(_error):
+    return render_template("console/error.html", message=text("console_not_found")), 404
+
+
+@console.errorhandler(400)
+def _bad_request(error):
+    return render_template("console/error.html",
+                           message=getattr(error, "description", "") or
+                           text("console_bad_request")), 400
+
+
+# --- guards ----------------------------------------------------------------------------
+
+def signed_in(*needed_roles: str):
+    """The view needs a full session; with roles, at least one of them (else 404)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            officer = g.get("officer")
+            if officer is None or g.console_session.stage != STAGE_OK:
+                return redirect(url_for("console.login"))
+            if needed_roles and not (access.roles(officer) & set(needed_roles)):
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def home_for(officer) -> str:
+    roles = access.roles(officer)
+    if roles & {"officer", "supervisor"}:
+        return url_for("console.queue")
+    if "custodian" in roles:
+        return url_for("console.identity_requests")
+    return url_for("console.officers")
+
+
+# --- signing in ------------------------------------------------------------------------
+
+@console.get("/")
+@signed_in()
+def index():
+    return redirect(home_for(g.officer))
+
+
+def _login_page(error: str | None = None, status: int = 200):
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = Response(render_template("console/login.html", login_csrf=token,
+                                        error=text(error) if error else None), status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, path=COOKIE_PATH, httponly=True,
+                        secure=not services().settings.development, samesite="Strict")
+    return response
+
+
+@console.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        if g.officer is not None and g.console_session.stage == STAGE_OK:
+            return redirect(home_for(g.officer))
+        return _login_page()
+    # Before sign-in there is no session: the form's token must match its cookie.
+    sent = request.form.get("csrf_token", "")
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not sent or not cookie or not hmac.compare_digest(sent.encode(), cookie.encode()):
+        abort(400, text("console_csrf_failed"))
+    if g.console_session is not None:
+        g.console_session.ended_at = now()
+    result = accounts.sign_in_password(db(), services().vault, request.form.get("username", ""),
+                                       request.form.get("password", ""), now())
+    if not result.ok:
+        return _login_page(result.error, 401)
+    g.new_cookie = result.token
+    if result.needs_totp:
+        return redirect(url_for("console.totp"))
+    db().flush()
+    return redirect(url_for("console.index"))
+
+
+@console.route("/totp", methods=["GET", "POST"])
+def totp():
+    if g.officer is None:
+        return redirect(url_for("console.login"))
+    if g.console_session.stage == STAGE_OK:
+        return redirect(home_for(g.officer))
+    assert g.console_session.stage == STAGE_TOTP
+    if request.method == "GET":
+        return render_template("console/totp.html", error=None)
+    result = accounts.sign_in_totp(db(), services().vault, g.console_session, g.officer,
+                                   request.form.get("code", ""), now())
+    if not result.ok:
+        if result.error == "console_locked":
+            g.clear_cookie = True
+            return _login_page(result.error, 401)
+        return render_template("console/totp.html", error=text(result.error)), 401
+    g.new_cookie = result.token
+    return redirect(url_for("console.index"))
+
+
+@console.post("/logout")
+def logout():
+    if g.console_session is not None:
+        accounts.end_session(db(), g.console_session, g.officer, now())
+    g.clear_cookie = True
+    return redirect(url_for("console.login"))

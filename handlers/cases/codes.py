@@ -62,20 +62,24 @@ def new_code(session: Session, org) -> str:
     raise RuntimeError("could not find a free case code")  # pragma: no cover
 
 
+def extract(text: str) -> tuple[str | None, str]:
+    """(the canonical code in `text`, the rest of the text): "tp 7k3m 9qx2 1234..." ->
+    ("TP-7K3M-9QX2", " 1234..."). (None, text) when there is no code."""
+    if not isinstance(text, str) or len(text) > 200:
+        return None, text
+    for match in _CODE_IN_TEXT_RE.finditer(text):
+        prefix = match.group(1).upper()
+        body = re.sub(r"[\s\-]", "", match.group(2)).upper()
+        if len(body) != GROUPS * GROUP_LEN or any(ch not in ALPHABET for ch in body):
+            continue
+        code = "-".join([prefix, body[:GROUP_LEN], body[GROUP_LEN:]])
+        return code, text[: match.start()] + " " + text[match.end() :]
+    return None, text
+
+
 def normalize(text: str) -> str | None:
     """The canonical code in `text` ("tp 7k3m 9qx2" -> "TP-7K3M-9QX2"), or None."""
-    if not isinstance(text, str) or len(text) > 200:
-        return None
-    match = _CODE_IN_TEXT_RE.search(text)
-    if match is None:
-        return None
-    prefix = match.group(1).upper()
-    body = re.sub(r"[\s\-]", "", match.group(2)).upper()
-    if len(body) != GROUPS * GROUP_LEN:
-        return None
-    if any(ch not in ALPHABET for ch in body):
-        return None
-    return "-".join([prefix, body[:GROUP_LEN], body[GROUP_LEN:]])
+    return extract(text)[0]
 
 
 def looks_like_code(text: str) -> bool:

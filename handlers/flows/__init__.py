@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-FLOW_MODULES: list[str] = []
+FLOW_MODULES: list[str] = ["handlers.flows.tracking", "handlers.flows.complaint"]
 
 
 def registered_flows() -> list:

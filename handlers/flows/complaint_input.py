@@ -1,0 +1,120 @@
+"""Reading what a citizen typed during a complaint: choices, phone numbers, and whether a
+description already says where, when and who."""
+
+from __future__ import annotations
+
+import re
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+CANCEL_WORDS = ("ยกเลิก", "cancel", "ไม่แจ้งแล้ว", "เลิก")
+MENU_WORDS = ("เมนู", "menu", "หน้าแรก", "เริ่มต้น")
+SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "ไม่รู้", "ไม่แน่ใจ", "ไม่มี", "-", "ไม่ระบุ", "skip")
+DONE_WORDS = ("ส่งครบแล้ว", "เสร็จ", "เสร็จแล้ว", "ครบแล้ว", "ไม่มีหลักฐาน", "ไม่มี", "ข้าม",
+              "ไปต่อ", "ต่อไป", "done")
+YES_WORDS = ("ใช่", "ตกลง", "ยืนยัน", "ยืนยันส่งเรื่อง", "ส่งเลย", "ส่งเรื่อง", "ok", "yes", "ถูกต้อง")
+NO_WORDS = ("ไม่ใช่", "ไม่", "no")
+EDIT_WORDS = ("แก้ไข", "แก้", "edit")
+CONTINUE_WORDS = ("ทำต่อ", "แจ้งต่อ", "ต่อ")
+
+KIND_WORDS = {
+    "corruption": ("ทุจริต", "ประพฤติมิชอบ", "เบาะแส", "โกง", "สินบน", "เรียกรับ", "ใต้โต๊ะ",
+                   "คอร์รัปชัน", "คอรัปชั่น", "คอร์รัปชั่น", "ฮั้ว"),
+    "grievance": ("ร้องทุกข์", "เดือดร้อน", "ร้องเรียนปัญหา", "ปัญหา"),
+    "suggestion": ("ข้อเสนอแนะ", "เสนอแนะ", "แนะนำ", "ข้อเสนอ", "ติชม"),
+}
+MODE_WORDS = {
+    "anonymous": ("ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "นิรนาม", "ไม่เปิดเผยชื่อ", "ไม่บอกชื่อ"),
+    "confidential": ("ปกปิดตัวตน", "ปกปิด", "ปิดชื่อ", "ลับ"),
+    "identified": ("เปิดเผยตัวตน", "เปิดเผย", "ระบุตัวตน", "ระบุชื่อ", "แจ้งชื่อ"),
+}
+
+# Words that show a description already says where / when / who.
+PLACE_HINTS = ("หมู่", "ม.", "บ้าน", "ถนน", "ถ.", "ซอย", "ซ.", "หน้า", "ตรง", "แถว", "ใกล้",
+               "ข้าง", "สะพาน", "วัด", "โรงเรียน", "ตลาด", "ทาง", "ที่ทำการ", "สำนักงาน",
+               "ตำบล", "ต.", "คุ้ม", "ทุ่ง", "หนอง", "ร้าน", "ศาลา", "ฝาย", "คลอง", "ลำห้วย",
+               "ป่า", "ไร่", "ที่นา", "ริม", "ปากทาง", "สี่แยก", "แยก", "โค้ง")
+TIME_HINTS = ("เมื่อ", "วันที่", "วันนี้", "เมื่อวาน", "เมื่อคืน", "เมื่อเช้า", "เดือน", "ปีที่แล้ว",
+              "สัปดาห์", "อาทิตย์", "วันจันทร์", "วันอังคาร", "วันพุธ", "วันพฤหัส", "วันศุกร์",
+              "วันเสาร์", "วันอาทิตย์", "เช้า", "เย็น", "กลางคืน", "ตอนคืน", "ทุกวัน", "ทุกคืน",
+              "ตั้งแต่", "นาน", "ช่วง", "ปี", "คืน", "ค่ำ", "น.", "โมง", "ทุ่ม", "ม.ค.", "ก.พ.",
+              "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+WHO_HINTS = ("เจ้าหน้าที่", "นาย", "นาง", "ผอ", "หัวหน้า", "ปลัด", "นายก", "ผู้รับเหมา", "ช่าง",
+             "กอง", "พนักงาน", "ผู้ใหญ่บ้าน", "กำนัน", "สมาชิก", "ส.อบต", "รอง", "คนที่", "ลูกจ้าง",
+             "ครู", "เขา", "คุณ", "ผู้อำนวยการ", "จนท", "บริษัท", "ห้าง", "ร้าน")
+
+# Thai mobile (06/08/09 + 8 digits) and landline (0 + 8 digits) numbers.
+_PHONE_RE = re.compile(r"0[2-9][0-9]{7,8}")
+
+
+def words(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def is_one_of(text: str, choices: tuple[str, ...]) -> bool:
+    return words(text).lower() in choices
+
+
+def choose(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
+    """The key whose words appear in `text` (longest word first), else None."""
+    found = words(text).lower()
+    best, best_len = None, 0
+    for key, options in table.items():
+        for option in options:
+            if option in found and len(option) > best_len:
+                best, best_len = key, len(option)
+    return best
+
+
+def normalize_phone(text: str) -> str | None:
+    """"081-234-5678", "๐๘๑ ๒๓๔ ๕๖๗๘", "+66 81 234 5678" -> "081-234-5678"; None if it is
+    not a Thai phone number."""
+    digits = re.sub(r"[\s\-\.()]", "", (text or "").translate(_THAI_DIGITS))
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    if _PHONE_RE.fullmatch(digits) is None:
+        return None
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return f"{digits[:2]}-{digits[2:5]}-{digits[5:]}"
+
+
+def valid_name(text: str) -> str | None:
+    name = words(text)
+    if not 2 <= len(name) <= 100 or re.search(r"[0-9๐-๙]{4,}", name):
+        return None
+    return name
+
+
+def _mentions(text: str, hints: tuple[str, ...]) -> bool:
+    return any(h in text for h in hints)
+
+
+def missing_details(kind: str, description: str, has_location: bool) -> list[str]:
+    """Which of location / when / who the description does not say yet, most wanted
+    first. The flow asks for at most two of them."""
+    wanted = {"corruption": ("who", "when", "location"),
+              "grievance": ("location", "when"),
+              "suggestion": (),
+              "inquiry": ()}.get(kind, ())
+    text = description or ""
+    # "เจ้าหน้าที่" holds "หน้า" and "ที่" but says nothing about a place.
+    placeless = text.replace("เจ้าหน้าที่", " ").replace("หน้าที่", " ")
+    present = {
+        "location": has_location or _mentions(placeless, PLACE_HINTS),
+        "when": _mentions(text, TIME_HINTS) or re.search(r"[0-9๐-๙]{1,2}\s*/", text) is not None,
+        "who": _mentions(text, WHO_HINTS),
+    }
+    return [f for f in wanted if not present[f]]
+
+
+def location_text(message: dict) -> str:
+    """A LINE location message as one line: title, address and coordinates."""
+    parts = [str(message.get(k) or "").strip() for k in ("title", "address")]
+    line = " ".join(p for p in parts if p)
+    lat, lon = message.get("latitude"), message.get("longitude")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        line = f"{line} ({lat:.6f}, {lon:.6f})".strip()
+    return line or "ตำแหน่งที่ส่งมา"

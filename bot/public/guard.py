@@ -1,0 +1,78 @@
+"""CSRF tokens, in-memory rate limits and the headers every public page carries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+
+CSRF_COOKIE = "tambon_csrf"
+CSRF_FIELD = "csrf_token"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+
+
+def new_csrf_token(key: bytes) -> str:
+    """A random value with its HMAC: the cookie and the hidden field both carry it."""
+    nonce = secrets.token_urlsafe(24)
+    return f"{nonce}.{_mac(key, nonce)}"
+
+
+def valid_csrf_token(key: bytes, token: str | None) -> bool:
+    if not token or token.count(".") != 1 or len(token) > 200:
+        return False
+    nonce, mac = token.split(".")
+    return hmac.compare_digest(mac, _mac(key, nonce))
+
+
+def csrf_ok(key: bytes, cookie: str | None, field: str | None) -> bool:
+    """Double submit: the form's token equals the cookie's, and we made it."""
+    if not cookie or not field:
+        return False
+    return hmac.compare_digest(cookie.encode(), field.encode()) and valid_csrf_token(key, cookie)
+
+
+def _mac(key: bytes, nonce: str) -> str:
+    return hmac.new(key, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class MemoryLimiter:
+    """At most `limit` hits per `window` seconds for one address.
+
+    Addresses are held only as a keyed hash, in this process's memory, with a key made
+    at start and never written anywhere; they are forgotten after the window.
+    """
+
+    def __init__(self, limit: int, window: float, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._key = secrets.token_bytes(32)
+        self._hits: dict[bytes, deque] = {}
+        self._lock = threading.Lock()
+        self._last_sweep = clock()
+
+    def hit(self, address: str | None) -> bool:
+        """Count one hit; False when the address is over its limit."""
+        tag = hmac.new(self._key, (address or "").encode(), hashlib.sha256).digest()[:16]
+        now = self.clock()
+        with self._lock:
+            if now - self._last_sweep > self.window:
+                self._sweep(now)
+            hits = self._hits.setdefault(tag, deque())
+            while hits and now - hits[0] > self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            return True
+
+    def _sweep(self, now: float) -> None:
+        for tag in [t for t, h in self._hits.items() if not h or now - h[-1] > self.window]:
+            del self._hits[tag]
+        self._last_sweep = now
+
+    def reset(self) -> None:
+        with self._lock:
+            self._hits.clear()

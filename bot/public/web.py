@@ -1,0 +1,378 @@
+"""The public pages: /tip, /tip/receipt, /track, /track/add, /rate, /stats, /stats.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from bot.charts import bar_chart
+from bot.public import cases as case_port
+from bot.public import forms
+from bot.public.guard import (
+    CSP,
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    MemoryLimiter,
+    csrf_ok,
+    new_csrf_token,
+    valid_csrf_token,
+)
+from handlers import stats as stats_module
+from handlers.cases import evidence as evidence_rules
+from handlers.texts import text
+from handlers.thai_dates import fiscal_year, thai_date, thai_datetime
+
+log = logging.getLogger("tambon.public")
+
+public = Blueprint("public", __name__, template_folder="templates",
+                   static_folder="static/public", static_url_path="/public-static")
+
+RECEIPT_COOKIE = "tambon_receipt"
+RECEIPT_PATH = "/tip/receipt"
+RECEIPT_LIFE = 600  # seconds the receipt can be shown, once
+NO_STORE = "no-store"
+# Per address, in memory only: tips, and tries of a code and secret.
+TIP_LIMIT = MemoryLimiter(limit=10, window=600)
+TRACK_LIMIT = MemoryLimiter(limit=30, window=600)
+
+
+def services():
+    return current_app.extensions["tambon"]
+
+
+def _csrf_key() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+# --- every request ---------------------------------------------------------------------
+
+@public.before_request
+def _before():
+    g.public_new_csrf = None
+    if request.endpoint == "public.static":
+        return None
+    if request.method == "POST":
+        if not csrf_ok(_csrf_key(), request.cookies.get(CSRF_COOKIE),
+                       request.form.get(CSRF_FIELD)):
+            log.info("public form refused: CSRF token missing or wrong")
+            return _csrf_failed()
+    return None
+
+
+@public.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    if g.get("public_new_csrf"):
+        response.set_cookie(CSRF_COOKIE, g.public_new_csrf, httponly=True, samesite="Strict",
+                            secure=request.is_secure, path="/")
+    return response
+
+
+def csrf_token() -> str:
+    """The token for this page's forms; sets the cookie if the browser has none."""
+    current = request.cookies.get(CSRF_COOKIE)
+    if current and valid_csrf_token(_csrf_key(), current):
+        return current
+    if not g.get("public_new_csrf"):
+        g.public_new_csrf = new_csrf_token(_csrf_key())
+    return g.public_new_csrf
+
+
+def _page(template: str, status: int = 200, no_store: bool = True, **values) -> Response:
+    org = services().org
+    response = make_response(render_template(
+        template, org=org, t=text, csrf_token=csrf_token, **values), status)
+    if no_store:
+        response.headers["Cache-Control"] = NO_STORE
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def _csrf_failed() -> Response:
+    endpoint = request.endpoint or ""
+    if endpoint in ("public.tip", "public.tip_post"):
+        return _tip_form(forms.Checked(_kept(("kind", "description", "location", "when", "who",
+                                                "contact")),
+                                       errors={"form": text("public_error_csrf")}), 400)
+    if endpoint in ("public.track_post", "public.track_add", "public.rate_post"):
+        return _page("public/track_form.html", 400, code=request.form.get("code", "")[:40],
+                     error=text("public_error_csrf"))
+    abort(400)
+
+
+def _kept(names) -> dict[str, str]:
+    return {n: (request.form.get(n) or "")[:forms.DESCRIPTION_LIMIT + 500] for n in names}
+
+
+def _address() -> str | None:
+    # Held only as a keyed hash in memory by the limiter; never stored or logged.
+    return request.remote_addr
+
+
+# --- /tip ------------------------------------------------------------------------------
+
+def _tip_form(checked: forms.Checked | None = None, status: int = 200) -> Response:
+    checked = checked or forms.Checked({})
+    return _page("public/tip.html", status, values=checked.values, errors=checked.errors,
+                 kinds=forms.TIP_KINDS, limit=forms.DESCRIPTION_LIMIT,
+                 max_files=evidence_rules.MAX_FILES, max_mb=evidence_rules.MAX_MB,
+                 had_files=bool(checked.errors) and any(
+                     f.filename for f in request.files.getlist("files")))
+
+
+@public.get("/tip")
+def tip():
+    return _tip_form()
+
+
+@public.post("/tip")
+def tip_post():
+    checked = forms.check_tip(request.form, request.files.getlist("files"))
+    if not checked.ok:
+        return _tip_form(checked, 400)
+    if not TIP_LIMIT.hit(_address()):
+        checked.errors["form"] = text("public_error_rate_limited")
+        return _tip_form(checked, 429)
+    svc = services()
+    started = time.perf_counter()
+    try:
+        with svc.sessions() as session, session.begin():
+            filed = case_port.file_tip(session, svc.vault, svc.org, checked, svc.clock())
+    except case_port.TipRefused as refused:
+        checked.errors[refused.field] = refused.message
+        return _tip_form(checked, 400)
+    except Exception as error:  # noqa: BLE001 - the citizen gets a Thai page, not a trace
+        log.error("tip not filed: %s", type(error).__name__)
+        checked.errors["form"] = text("public_error_failed", phone=svc.org.phone)
+        return _tip_form(checked, 500)
+    log.info("tip filed on the web in %.0f ms", 1000 * (time.perf_counter() - started))
+    receipt = {
+        "code": filed.code,
+        "secret": filed.secret,
+        "office": filed.office_name,
+        "due": filed.due_at.isoformat() if filed.due_at else None,
+        "outside": list(filed.outside_bodies or []),
+        "raised": bool(filed.raised_to_corruption),
+        "exp": time.time() + RECEIPT_LIFE,
+    }
+    # POST, then redirect: the receipt travels in a sealed, short-lived cookie scoped to
+    # the receipt page, is shown once and cleared; no URL ever carries the secret.
+    sealed = svc.vault.seal(json.dumps(receipt).encode(), "public-receipt")
+    response = redirect(url_for("public.receipt"), 303)
+    response.set_cookie(RECEIPT_COOKIE, _b64(sealed), max_age=RECEIPT_LIFE, httponly=True,
+                        samesite="Strict", secure=request.is_secure, path=RECEIPT_PATH)
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+@public.get(RECEIPT_PATH)
+def receipt():
+    raw = request.cookies.get(RECEIPT_COOKIE)
+    shown = None
+    if raw:
+        try:
+            shown = json.loads(services().vault.open(_unb64(raw), "public-receipt"))
+        except Exception:  # noqa: BLE001 - a stale or forged cookie is simply no receipt
+            shown = None
+        if shown is not None and shown.get("exp", 0) < time.time():
+            shown = None
+    if shown is not None:
+        from datetime import datetime
+
+        from storage.vault.secrets import format_case_secret
+
+        shown["secret"] = format_case_secret(shown["secret"])
+        shown["due_text"] = thai_date(datetime.fromisoformat(shown["due"])) if shown.get(
+            "due") else None
+    response = _page("public/receipt.html", receipt=shown)
+    response.delete_cookie(RECEIPT_COOKIE, path=RECEIPT_PATH, httponly=True,
+                           samesite="Strict", secure=request.is_secure)
+    return response
+
+
+def _b64(raw: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text_: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(text_ + "=" * (-len(text_) % 4))
+
+
+# --- /track ----------------------------------------------------------------------------
+
+@public.get("/track")
+def track():
+    return _page("public/track_form.html", code="", error=None)
+
+
+def _open_case(session, form):
+    """(case, None) or (None, Thai message): the same lockout as over LINE."""
+    code = (form.get("code") or "").strip()[:40]
+    secret = (form.get("secret") or "")[:100]
+    if not code or not secret:
+        field = text("public_track_code") if not code else text("public_track_secret")
+        return None, text("public_error_required", field=field)
+    if not TRACK_LIMIT.hit(_address()):
+        return None, text("public_error_rate_limited")
+    svc = services()
+    return case_port.open_case(session, code, secret, svc.clock())
+
+
+def _track_page(session, case, secret: str, *, notice: str | None = None,
+                errors: dict | None = None, values: dict | None = None,
+                status: int = 200) -> Response:
+    svc = services()
+    view = case_port.public_view(session, svc.vault, svc.org, case)
+    return _page("public/track.html", status, case=view, secret=secret, notice=notice,
+                 errors=errors or {}, values=values or {}, max_files=evidence_rules.MAX_FILES,
+                 max_mb=evidence_rules.MAX_MB)
+
+
+@public.post("/track")
+def track_post():
+    svc = services()
+    with svc.sessions() as session, session.begin():
+        case, error = _open_case(session, request.form)
+        if case is None:
+            return _page("public/track_form.html", 400,
+                         code=(request.form.get("code") or "")[:40], error=error)
+        return _track_page(session, case, request.form.get("secret", ""))
+
+
+@public.post("/track/add")
+def track_add():
+    svc = services()
+    with svc.sessions() as session, session.begin():
+        case, error = _open_case(session, request.form)
+        if case is None:
+            return _page("public/track_form.html", 400,
+                         code=(request.form.get("code") or "")[:40], error=error)
+        secret = request.form.get("secret", "")
+        checked = forms.check_addition(request.form, request.files.getlist("files"))
+        if checked.ok:
+            try:
+                case_port.add_info(session, svc.vault, svc.org, case, checked, svc.clock())
+            except case_port.TipRefused as refused:
+                checked.errors[refused.field] = refused.message
+        if not checked.ok:
+            return _track_page(session, case, secret, errors=checked.errors,
+                               values=checked.values, status=400)
+        return _track_page(session, case, secret, notice=text("public_track_added"))
+
+
+# --- /rate -----------------------------------------------------------------------------
+
+@public.get("/rate")
+def rate():
+    return _page("public/rate.html", values={}, errors={})
+
+
+@public.post("/rate")
+def rate_post():
+    from handlers import satisfaction
+
+    svc = services()
+    checked = forms.check_rating(request.form)
+    with svc.sessions() as session, session.begin():
+        case, error = _open_case(session, request.form)
+        if case is None:
+            return _page("public/rate.html", 400, values={**checked.values,
+                         "code": (request.form.get("code") or "")[:40]},
+                         errors={"form": error})
+        secret = request.form.get("secret", "")
+        if checked.ok:
+            try:
+                satisfaction.rate_case(session, svc.vault, case, int(checked.values["score"]),
+                                       checked.values["comment"], svc.clock())
+            except satisfaction.RatingError as refused:
+                checked.errors["score"] = text(refused.key, **refused.values)
+        if not checked.ok:
+            return _track_page(session, case, secret, errors=checked.errors,
+                               values=checked.values, status=400)
+        return _track_page(session, case, secret, notice=text("public_rate_thanks"))
+
+
+# --- /stats ----------------------------------------------------------------------------
+
+def _year_arg(now) -> int:
+    current = fiscal_year(now)
+    year = request.args.get("year", type=int)
+    if year is None:
+        return current
+    if not 2500 <= year <= current + 1:
+        abort(404)
+    return year
+
+
+def office_names(org) -> dict[str, str]:
+    from handlers.routing import load_router
+
+    return {o.id: o.name for o in load_router(org.folder).offices.values()}
+
+
+@public.get("/stats")
+def stats_page():
+    svc = services()
+    now = svc.clock()
+    year = _year_arg(now)
+    with svc.sessions() as session:
+        result = stats_module.stats_for(session, svc.org.id, year, office_names(svc.org), now)
+        years = stats_module.years_with_cases(session, svc.org.id, now)
+    if year not in years:
+        years = sorted(set(years) | {year}, reverse=True)
+    charts = {t.key: bar_chart(t) for t in result.tables if t.chart}
+    response = _page("public/stats.html", no_store=False, stats=result, years=years,
+                     charts=charts, start=thai_date(result.start),
+                     end=thai_date(result.end - _one_day()),
+                     generated=thai_datetime(now))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _one_day():
+    from datetime import timedelta
+
+    return timedelta(days=1)
+
+
+@public.get("/stats.csv")
+def stats_csv():
+    svc = services()
+    now = svc.clock()
+    year = _year_arg(now)
+    with svc.sessions() as session:
+        result = stats_module.stats_for(session, svc.org.id, year, office_names(svc.org), now)
+    body = csv_text(result)
+    response = Response(body.encode("utf-8-sig"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="complaint-stats-{year}.csv"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def csv_text(result) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(stats_module.flat_rows(result))
+    return out.getvalue()

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.thai import Synonyms, clean, syllables, tokenize
+from handlers.thai import Synonyms, clean, tokenize, word_syllables
 
 # Words that carry no subject: particles, politeness, question words, pronouns.
 FUNCTION_WORDS = frozenset("""
@@ -34,6 +34,7 @@ FUNCTION_WORDS = frozenset("""
 บ้าง หน่อย ด้วย ค่ะ ได้ ได้ไหม ได้มั้ย ต้อง จะ ก็ แล้ว อยาก อยากจะ ขอ ช่วย
 ผม ฉัน หนู เรา ดิฉัน เค้า เขา คุณ ท่าน ที่ ของ และ กับ ให้ ใน มี เป็น คือ นี้ นั้น
 มาก ทำ ใช่ ใช่ไหม ถึง เอา ไป มา อยู่ ดี ได้ยัง แล้วก็ หรอ เหรอ อ่ะ อะ ละ
+สวัสดี หวัดดี ถาม สอบถาม อยากถาม เรื่อง ทราบ อยากทราบ รบกวน
 """.split())
 
 K1 = 1.2
@@ -131,7 +132,7 @@ class _BM25:
 class _NGrams:
     """Character n-gram TF-IDF vectors of short texts, compared by cosine."""
 
-    def __init__(self, texts: Sequence[str], owners: Sequence[int], sizes=(2, 3, 4)):
+    def __init__(self, texts: Sequence[str], owners: Sequence[int], sizes=(3, 4)):
         self.sizes = sizes
         grams = [self._grams(t) for t in texts]
         df: Counter = Counter()
@@ -139,14 +140,17 @@ class _NGrams:
             df.update(g.keys())
         n = len(texts)
         self.idf = {t: math.log((n + 1) / (f + 1)) + 1.0 for t, f in df.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = {}
+        # gram -> (text numbers, weights), as two flat lists (faster and smaller than pairs)
+        self.postings: dict[str, tuple[list[int], list[float]]] = {}
         self.owners = list(owners)
         self.n = n
         for i, g in enumerate(grams):
             vec = {t: (1 + math.log(c)) * self.idf[t] for t, c in g.items()}
             norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
             for t, v in vec.items():
-                self.postings.setdefault(t, []).append((i, v / norm))
+                ids, weights = self.postings.setdefault(t, ([], []))
+                ids.append(i)
+                weights.append(v / norm)
         self.unknown_idf = math.log(n + 1) + 1.0
 
     def _grams(self, text: str) -> Counter:
@@ -162,13 +166,17 @@ class _NGrams:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         sims = [0.0] * self.n
         for t, v in vec.items():
-            for i, w in self.postings.get(t, ()):
-                sims[i] += w * v / norm
+            posting = self.postings.get(t)
+            if posting is None:
+                continue
+            q = v / norm
+            for i, w in zip(*posting, strict=True):
+                sims[i] += w * q
         best = [0.0] * n_owners
+        owners = self.owners
         for i, s in enumerate(sims):
-            o = self.owners[i]
-            if s > best[o]:
-                best[o] = s
+            if s > best[owners[i]]:
+                best[owners[i]] = s
         return best
 
 
@@ -188,6 +196,7 @@ class ManualIndex:
         for e in self.entries:
             vocabulary.update(clean(k) for k in e.get("keywords", []) if len(clean(k)) <= 12)
         self.vocabulary_words = frozenset(w for w in vocabulary if w and " " not in w)
+        memo: dict[str, tuple[list[str], list[str], str]] = {}  # fields repeat across entries
 
         word_docs: list[Counter] = []
         syl_docs: list[Counter] = []
@@ -204,16 +213,14 @@ class ManualIndex:
             fields += [(c, 1) for c in e.get("criteria", [])]
             fields += [(st["text"], 1) for st in e.get("steps", [])]
             for value, weight in fields:
-                cleaned = clean(value)
-                terms = self._terms(cleaned)
-                syls_ = self._syllables(cleaned)
+                terms, syls_, _ = self._analyse(value, memo)
                 for _ in range(weight):
                     words.update(terms)
                     syls.update(syls_)
             word_docs.append(words)
             syl_docs.append(syls)
             for value in [e["title"], e.get("short_title", ""), *e.get("examples", [])]:
-                texts.append(self._ngram_text(clean(value)))
+                texts.append(self._analyse(value, memo)[2])
                 owners.append(i)
         self.words = _BM25(word_docs)
         self.syllables = _BM25(syl_docs)
@@ -224,32 +231,30 @@ class ManualIndex:
 
     # --- text to terms ---
 
-    def _tokens(self, cleaned: str) -> list[str]:
-        return tokenize(cleaned, self.vocabulary_words, registered=False)
+    def _analyse(self, text: str, memo: dict | None = None
+                 ) -> tuple[list[str], list[str], str]:
+        """(word terms after synonyms, syllables, text for n-grams) of a text.
 
-    def _terms(self, cleaned: str) -> list[str]:
-        tokens = self.synonyms.expand(self._tokens(cleaned))
-        return [t for t in tokens if t not in FUNCTION_WORDS]
-
-    def _syllables(self, cleaned: str) -> list[str]:
-        out = []
-        for token in self._tokens(cleaned):
-            if token in FUNCTION_WORDS:
-                continue
-            out.extend(syllables(token))
-        return out
-
-    def _ngram_text(self, cleaned: str) -> str:
-        return "".join(t for t in self._tokens(cleaned) if t not in FUNCTION_WORDS)
+        Function words are left out of all three.
+        """
+        if memo is not None and text in memo:
+            return memo[text]
+        tokens = tokenize(clean(text), self.vocabulary_words, registered=False)
+        content = [t for t in tokens if t not in FUNCTION_WORDS]
+        terms = [t for t in self.synonyms.expand(tokens) if t not in FUNCTION_WORDS]
+        syls = [s for t in content for s in word_syllables(t)]
+        result = (terms, syls, "".join(content))
+        if memo is not None:
+            memo[text] = result
+        return result
 
     # --- search ---
 
     def scores(self, text: str) -> tuple[list[float], list[str]]:
-        cleaned = clean(text)
-        terms = self._terms(cleaned)
+        terms, syls, joined = self._analyse(text)
         w, wmax = self.words.scores(terms)
-        s, smax = self.syllables.scores(self._syllables(cleaned))
-        g = self.ngrams.best_by_owner(self._ngram_text(cleaned), len(self.entries))
+        s, smax = self.syllables.scores(syls)
+        g = self.ngrams.best_by_owner(joined, len(self.entries))
         weights = self.weights
         fused = [
             weights.words * (w[i] / max(wmax, self.min_evidence))

@@ -4,6 +4,16 @@ Nothing here knows about a particular service manual or routing table; callers b
 their own vocabulary through `add_words` and their own synonym tables.
 """
 
-from handlers.thai.text import Synonyms, add_words, clean, extra_words, syllables, tokenize
+from handlers.thai.text import (
+    Synonyms,
+    add_words,
+    clean,
+    extra_words,
+    syllables,
+    tokenize,
+    word_syllables,
+)
 
-__all__ = ["Synonyms", "add_words", "clean", "extra_words", "syllables", "tokenize"]
+__all__ = [
+    "Synonyms", "add_words", "clean", "extra_words", "syllables", "tokenize", "word_syllables",
+]

@@ -81,9 +81,50 @@ def extra_words() -> frozenset[str]:
     return frozenset(_EXTRA)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
+def _base_trie() -> Trie:
+    """pythainlp's default word trie (shared with pythainlp itself when it exposes it)."""
+    try:
+        from pythainlp.tokenize.newmm import word_dict_trie
+
+        return word_dict_trie()
+    except ImportError:  # pragma: no cover - older or newer pythainlp layouts
+        return Trie(thai_words())
+
+
+class _MergedTrie(Trie):
+    """The default word trie plus a small one of extra words, without copying the default.
+
+    (A Trie of the 62,000 default words costs tens of megabytes; one per vocabulary
+    would not do.)
+    """
+
+    def __init__(self, base: Trie, extra: Iterable[str]):
+        super().__init__(w for w in extra if w not in base)
+        self.base = base
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        own = super().prefixes(text, start)
+        found = self.base.prefixes(text, start)
+        if not own:
+            return found
+        return sorted(set(found).union(own), key=len)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.base or super().__contains__(key)
+
+    def __len__(self) -> int:
+        return len(self.base) + super().__len__()
+
+    def __iter__(self):
+        yield from self.base
+        yield from super().__iter__()
+
+
+@lru_cache(maxsize=32)
 def _trie(extra: frozenset[str]) -> Trie:
-    return Trie(set(thai_words()) | set(extra))
+    base = _base_trie()
+    return _MergedTrie(base, extra) if extra else base
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +160,12 @@ def syllables(text: str) -> list[str]:
     tokens = word_tokenize(text, custom_dict=_syllable_trie(), engine="newmm",
                            keep_whitespace=False)
     return [t for t in (tok.strip() for tok in tokens) if t and _is_token(t)]
+
+
+@lru_cache(maxsize=65536)
+def word_syllables(word: str) -> tuple[str, ...]:
+    """Syllables of one word, cached (words repeat far more than texts do)."""
+    return tuple(syllables(word))
 
 
 # --- synonyms ----------------------------------------------------------------------

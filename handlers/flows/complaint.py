@@ -206,7 +206,8 @@ def _on_detail(st, message, typed, ctx):
         st["location"] = location_text(message)
     elif media.is_media(message):
         return _take_file(st, message, ctx, then=_ask_detail(st, field))
-    elif typed and not is_one_of(typed, SKIP_WORDS):
+    elif typed and not is_one_of(typed, SKIP_WORDS) and not is_one_of(typed, DONE_WORDS) \
+            and typed != text("complaint_q_evidence_done"):
         st[field] = typed[:1000]
     elif typed:
         st[f"{field}_skipped"] = True

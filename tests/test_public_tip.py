@@ -194,3 +194,60 @@ def test_rate_limit_holds_addresses_in_memory_only(client, sessions):
     # Another address is not held back.
     assert submit_tip(client, environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 303
     assert IP not in repr(TIP_LIMIT._hits)
+
+
+def test_gunicorn_access_log_from_the_procfile_carries_no_address(tmp_path):
+    """Run the Procfile's web command for real and read its access log."""
+    import os
+    import shlex
+    import signal
+    import socket
+    import subprocess
+    import time
+    from pathlib import Path
+
+    import requests
+
+    from storage.db import make_engine, upgrade
+
+    root = Path(__file__).resolve().parent.parent
+    web = next(line for line in (root / "Procfile").read_text().splitlines()
+               if line.startswith("web:"))[4:].strip()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = web.replace("${PORT:-8000}", str(port)).replace("0.0.0.0", "127.0.0.1")
+    database = f"sqlite:///{tmp_path / 'tambon.db'}"
+    upgrade(make_engine(database))
+    env = {**os.environ, "DATABASE_URL": database, "TAMBON_INSTANCE_DIR": str(tmp_path),
+           "TAMBON_SECRET_KEY": "test-secret-key", "PYTHAINLP_OFFLINE": "1"}
+    env.pop("LINE_CHANNEL_SECRET", None)
+    env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "wb") as log_file:
+        server = subprocess.Popen(shlex.split(command), cwd=root, env=env, stdout=log_file,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(base + "/healthz", timeout=5).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            browser = requests.Session()
+            page = browser.get(base + "/tip", timeout=10).text
+            answer = browser.post(base + "/tip", timeout=30, allow_redirects=False, data={
+                "csrf_token": csrf_of(page), "kind": "grievance",
+                "description": "น้ำประปาไม่ไหลสามวันแล้ว", "location": "หมู่ 7"},
+                files={"files": ("p.jpg", jpeg_bytes(), "image/jpeg")},
+                headers={"X-Forwarded-For": FORWARDED})
+            assert answer.status_code == 303
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+    logged = log_path.read_text(errors="replace")
+    assert '"POST /tip HTTP/1.1" 303' in logged  # the access log was captured
+    assert "127.0.0.1" not in logged.replace(f"127.0.0.1:{port}", "")
+    assert FORWARDED not in logged

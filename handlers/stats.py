@@ -14,6 +14,7 @@ made safe to publish. `load_year` is the one function that reads the database.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -160,9 +161,9 @@ def _unknown_offices(cases: list[CaseRow], offices: dict[str, str]) -> list[tupl
 def _by_kind(cases: list[CaseRow]) -> Table:
     table = Table("kind", text("stats_table_kind"), [text("stats_col_cases")], chart="bars",
                   note=text("stats_note_small"))
+    tally = Counter(c.kind for c in cases)
     for kind in KINDS:
-        n = sum(1 for c in cases if c.kind == kind)
-        table.rows.append((text(f"stats_kind_{kind}"), [count_cell(n)]))
+        table.rows.append((text(f"stats_kind_{kind}"), [count_cell(tally[kind])]))
     table.rows.append((text("stats_total"), [count_cell(len(cases))]))
     return table
 
@@ -171,9 +172,9 @@ def _by_group(cases: list[CaseRow], key: str, title: str, group_titles: list[str
               labels: list[tuple[object, str]], value_of) -> Table:
     table = Table(key, title, group_titles + [text("stats_total")], chart="bars",
                   note=text("stats_note_small"))
+    tally = Counter((value_of(c), group_of(c.kind)) for c in cases)
     for value, row_label in labels:
-        counts = [sum(1 for c in cases if value_of(c) == value and group_of(c.kind) == g)
-                  for g in GROUPS]
+        counts = [tally[(value, g)] for g in GROUPS]
         table.rows.append((row_label, [count_cell(n) for n in counts]
                            + [count_cell(sum(counts))]))
     return table

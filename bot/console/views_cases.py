@@ -12,6 +12,7 @@ from bot.console import access
 from bot.console.queue import ALL, OPEN, QueueFilter, list_queue, overdue, update_owed
 from bot.console.web import console, db, now, services, signed_in
 from handlers.texts import text
+from handlers.thai_dates import thai_date
 from storage import audit
 from storage.models.cases import KINDS, STATUSES, Case, Evidence
 from storage.models.officers import IdentityRequest, Officer
@@ -100,7 +101,11 @@ def queue():
     page = list_queue(db(), flt, current)
     rows = [{
         "case": case,
-        "age_days": max(0, (current - case.created_at).days),
+        "url": url_for("console.case_page", code=case.code),
+        "kind": text(f"console_kind_{case.kind}"),
+        "status": text(f"console_status_{case.status}"),
+        "age": text("console_days", n=max(0, (current - case.created_at).days)),
+        "due": thai_date(case.due_at),
         "overdue": overdue(case, current),
         "update_owed": update_owed(case, current),
         "office": office_name(case.office_id),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from storage.models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from storage.vault import Vault
@@ -17,6 +17,7 @@ MESSAGES_PER_CALL = 5
 # message becomes due again when this lease runs out.
 LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 12
+CLAIM_CANDIDATES = 32
 
 
 def enqueue(
@@ -69,33 +70,36 @@ def open_messages(vault: Vault, row: OutboxMessage) -> list[dict]:
 
 
 def claim_due(session: Session, now: datetime) -> OutboxMessage | None:
-    """Take the oldest due message whose recipient has nothing earlier still waiting."""
-    earlier = aliased(OutboxMessage)
-    waiting_before = exists(
-        select(earlier.id).where(
-            and_(
-                earlier.recipient_key == OutboxMessage.recipient_key,
-                earlier.id < OutboxMessage.id,
-                earlier.status == PENDING,
-            )
-        )
+    """Take the oldest due message whose recipient has nothing earlier still waiting.
+
+    As `storage.inbox.claim_next`, in two steps (heads of each recipient's queue, then lock
+    one), so a claim stays cheap while thousands of messages wait for LINE to come back.
+    """
+    queue = func.coalesce(OutboxMessage.recipient_key, OutboxMessage.retry_key)
+    heads = (
+        select(func.min(OutboxMessage.id))
+        .where(OutboxMessage.status == PENDING)
+        .group_by(queue)
+        .scalar_subquery()
     )
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            ~waiting_before,
-        )
+    candidates = session.execute(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
-        .limit(1)
-    )
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-    row = session.execute(query).scalars().first()
-    if row is not None:
-        row.next_attempt_at = now + LEASE
-    return row
+        .limit(CLAIM_CANDIDATES)
+    ).scalars().all()
+    for candidate in candidates:
+        query = select(OutboxMessage).where(
+            OutboxMessage.id == candidate, OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+        row = session.execute(query).scalars().first()
+        if row is not None:
+            row.next_attempt_at = now + LEASE
+            return row
+    return None
 
 
 def use_reply(row: OutboxMessage, now: datetime) -> bool:

@@ -319,3 +319,20 @@ def test_audit_records_never_hold_identity(client, services):
         details = " ".join(r.detail for r in session.execute(select(AuditRecord)).scalars())
     for secret in ("สมหญิง", "081-234-5678", LINE_ID, "หลุมบ่อ"):
         assert secret not in details
+
+
+def test_inquiry_case_is_in_the_queue_and_answering_pushes_to_the_citizen(
+        client, services, worker, fake_line):
+    code = file(services, kind="inquiry", description="",
+                question="ขออนุญาตก่อสร้างบ้านต้องใช้เอกสารอะไรบ้าง")
+    office = case_of(services, code).office_id
+    make_officer(services, "inq1", office=office)
+    sign_in(client, "inq1")
+    html = _html(client.get("/console/queue?kind=inquiry"))
+    assert code in html and "คำถาม" in html
+    assert "ก่อสร้างบ้าน" in _html(client.get(f"/console/cases/{code}"))
+    token = page_csrf(client, f"/console/cases/{code}")
+    client.post(f"/console/cases/{code}/reply", data={
+        "text": "ใช้สำเนาโฉนดและแบบแปลนค่ะ", "csrf_token": token})
+    worker.run_until_idle()
+    assert any("สำเนาโฉนด" in m["text"] for m in fake_line.messages_to(LINE_ID))

@@ -46,6 +46,7 @@ class Context:
         self.pushes.append((user_id, messages))
 
     def manual_index(self):
-        from handlers.manual.search import index_for_org
+        """The service-manual search index (from the database copy, else the files)."""
+        from handlers.manual.store import index_for
 
-        return index_for_org(self.org.folder)
+        return index_for(self.session, self.org)

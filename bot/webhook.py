@@ -56,8 +56,11 @@ def callback():
 
 def _parse_events(body: bytes) -> list[dict] | None:
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+        payload = json.loads(body, parse_constant=_no_constant)
+        # What is stored must seal as strict UTF-8 JSON: NaN/Infinity, a lone surrogate
+        # escape (\ud800) or nesting deeper than Python recurses made the sealing raise (500).
+        json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError
         return None
     if not isinstance(payload, dict):
         return None
@@ -66,3 +69,7 @@ def _parse_events(body: bytes) -> list[dict] | None:
         return None
     return events
 
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")

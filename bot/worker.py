@@ -141,14 +141,25 @@ class Worker:
                 return
             user_id = None
             event: dict = {}
-            if row.sealed_body is not None:
-                event = inbox.open_body(self.vault, row)
-                user_id = inbox.source_user_id(event)
+            # Nothing here may raise: an event whose failure cannot be recorded stays the
+            # head of the queue and is taken again first, round after round, so the worker
+            # would handle nothing else.
+            try:
+                if row.sealed_body is not None:
+                    event = inbox.open_body(self.vault, row)
+                    user_id = inbox.source_user_id(event)
+            except Exception as failure:
+                log.error("event %s: body unreadable: %s", event_id, type(failure).__name__)
             parked = inbox.mark_failed(row, now, error, MAX_ATTEMPTS)
             if parked:
                 log.error("event %s parked after %s attempts: %s", event_id, row.attempts, error)
                 if user_id and event.get("type") in ("message", "postback", "follow"):
-                    self._queue_reply(session, event, row, user_id, apology(self.org.phone), now)
+                    try:
+                        self._queue_reply(session, event, row, user_id,
+                                          apology(self.org.phone), now)
+                    except Exception as failure:
+                        log.error("event %s: apology not queued: %s", event_id,
+                                  type(failure).__name__)
 
     def _purge_if_due(self) -> None:
         now = self.clock()

@@ -22,20 +22,32 @@ CLAIM_CANDIDATES = 32
 def event_key(event: dict) -> str:
     """LINE's webhookEventId; for an event without one, a digest of its content."""
     given = event.get("webhookEventId")
-    if isinstance(given, str) and 0 < len(given) <= 64:
+    if isinstance(given, str) and 0 < len(given) <= 64 and given.isascii() and given.isprintable():
         return given
     canonical = json.dumps(event, sort_keys=True, ensure_ascii=False).encode()
     return "sha256:" + hashlib.sha256(canonical).hexdigest()[:57]
 
 
 def event_time(event: dict, fallback: datetime) -> datetime:
+    """LINE's timestamp, never later than `fallback` (when we received it): a time in the
+    future would keep a reply token "fresh" for ever, and near year 9999 adding the token's
+    life overflowed in the worker."""
     stamp = event.get("timestamp")
     if isinstance(stamp, int | float) and not isinstance(stamp, bool) and stamp > 0:
         try:
-            return datetime.fromtimestamp(stamp / 1000, UTC)
+            return min(datetime.fromtimestamp(stamp / 1000, UTC), fallback)
         except (OverflowError, OSError, ValueError):
             return fallback
     return fallback
+
+
+def event_type(event: dict) -> str:
+    """The event's type for the table; PostgreSQL refuses NUL in text, so only printable
+    ASCII is kept as given."""
+    kind = event.get("type")
+    if isinstance(kind, str) and kind.isascii() and kind.isprintable():
+        return kind[:32]
+    return "unknown"
 
 
 def source_user_id(event: dict) -> str | None:
@@ -56,7 +68,7 @@ def store_events(session: Session, vault: Vault, events: list[dict], now: dateti
             "event_id": key,
             "user_key": vault.blind_index(user_id, LINE_USER) if user_id else None,
             "sealed_body": vault.seal_json(event, _aad(key)),
-            "event_type": str(event.get("type", "unknown"))[:32],
+            "event_type": event_type(event),
             "event_time": event_time(event, now),
             "received_at": now,
             "status": PENDING,

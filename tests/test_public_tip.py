@@ -251,3 +251,14 @@ def test_gunicorn_access_log_from_the_procfile_carries_no_address(tmp_path):
     assert '"POST /tip HTTP/1.1" 303' in logged  # the access log was captured
     assert "127.0.0.1" not in logged.replace(f"127.0.0.1:{port}", "")
     assert FORWARDED not in logged
+
+
+def test_a_body_over_the_app_limit_gets_a_thai_page(client, app, sessions):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    form = tip_form(client)
+    form["files"] = [(io.BytesIO(b"\xff\xd8\xff" + b"\x00" * (limit // 2)), "a.jpg"),
+                     (io.BytesIO(b"\xff\xd8\xff" + b"\x00" * (limit // 2)), "b.jpg")]
+    answer = client.post("/tip", data=form, content_type="multipart/form-data")
+    assert answer.status_code == 413
+    assert "ไฟล์ที่แนบรวมกันมีขนาดเกิน" in answer.get_data(as_text=True)
+    assert cases(sessions) == []

@@ -119,6 +119,17 @@ def _csrf_failed() -> Response:
     abort(400)
 
 
+@public.errorhandler(413)
+def _too_large(_error):
+    """The whole form is over the app's body limit: say so in Thai on the same page (what
+    was typed cannot be kept: the body was not read)."""
+    limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    message = text("public_error_body_too_large", mb=limit_mb)
+    if (request.endpoint or "") == "public.track_add":
+        return _page("public/track_form.html", 413, code="", error=message)
+    return _tip_form(forms.Checked({}, errors={"files": message}), 413)
+
+
 def _kept(names) -> dict[str, str]:
     return {n: (request.form.get(n) or "")[:forms.DESCRIPTION_LIMIT + 500] for n in names}
 
@@ -135,8 +146,14 @@ def _tip_form(checked: forms.Checked | None = None, status: int = 200) -> Respon
     return _page("public/tip.html", status, values=checked.values, errors=checked.errors,
                  kinds=forms.TIP_KINDS, limit=forms.DESCRIPTION_LIMIT,
                  max_files=evidence_rules.MAX_FILES, max_mb=evidence_rules.MAX_MB,
-                 had_files=bool(checked.errors) and any(
-                     f.filename for f in request.files.getlist("files")))
+                 had_files=bool(checked.errors) and _had_files())
+
+
+def _had_files() -> bool:
+    try:
+        return any(f.filename for f in request.files.getlist("files"))
+    except Exception:  # noqa: BLE001 - a body too large to read had files
+        return True
 
 
 @public.get("/tip")

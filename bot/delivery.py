@@ -25,20 +25,29 @@ def deliver_due(
         claimed = _claim(sessions, vault, clock())
         if claimed is None:
             break
-        row_id, retry_key, to, messages, reply_token = claimed
+        row_id, retry_key, to, messages, reply_token, tried_before = claimed
+        forget_reply = False
         if reply_token is not None:
             result = line.reply(reply_token, messages)
-            if result.ok:
+            if result.ok or (tried_before and result.status == 400):
+                # A 400 on a token we tried before: LINE takes a reply token once, so our
+                # earlier try (its sender died before recording it) was the one delivered.
                 _finish(sessions, row_id, clock(), "reply")
                 delivered += 1
                 continue
+            if result.status is None:
+                # No answer at all: the reply may have landed. Try the same token again
+                # while it is fresh (see above) rather than pushing a second copy now.
+                _retry(sessions, row_id, clock(), result.error, None)
+                continue
             log.info("reply not accepted (%s) for outbox %s; sending as push", result.error, row_id)
+            forget_reply = True  # LINE said no: the token will not be tried again
         result = line.push(to, messages, retry_key)
         if result.ok:
             _finish(sessions, row_id, clock(), "push")
             delivered += 1
         elif result.retryable:
-            _retry(sessions, row_id, clock(), result.error, result.retry_after)
+            _retry(sessions, row_id, clock(), result.error, result.retry_after, forget_reply)
         else:
             _fail(sessions, row_id, clock(), result.error)
     return delivered
@@ -50,13 +59,15 @@ def _claim(sessions: sessionmaker, vault: Vault, now: datetime):
         if row is None:
             return None
         reply_token = None
+        tried_before = row.reply_tried_at is not None
         if outbox.use_reply(row, now):
-            # Recorded before the call: if we die mid-call the token is never used again.
-            row.reply_tried_at = now
+            # Recorded before the call: if we die mid-call, the next sender knows the token
+            # may be spent and reads LINE's 400 on it as "delivered" (see deliver_due).
+            row.reply_tried_at = row.reply_tried_at or now
             reply_token = row.reply_token
         to = outbox.open_recipient(vault, row)
         messages = outbox.open_messages(vault, row)
-        return row.id, row.retry_key, to, messages, reply_token
+        return row.id, row.retry_key, to, messages, reply_token, tried_before
 
 
 def _finish(sessions: sessionmaker, row_id: int, now: datetime, sent_as: str) -> None:
@@ -66,9 +77,11 @@ def _finish(sessions: sessionmaker, row_id: int, now: datetime, sent_as: str) ->
         log.info("outbox %s sent as %s case=%s", row_id, sent_as, row.case_code or "-")
 
 
-def _retry(sessions, row_id, now, error, wait) -> None:
+def _retry(sessions, row_id, now, error, wait, forget_reply: bool = False) -> None:
     with sessions() as session, session.begin():
         row = session.get(outbox.OutboxMessage, row_id)
+        if forget_reply:
+            row.reply_token = None
         outbox.mark_retry(row, now, error, wait)
         log.warning("outbox %s retry %s: %s", row_id, row.attempts, error)
 

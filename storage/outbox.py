@@ -103,10 +103,12 @@ def claim_due(session: Session, now: datetime) -> OutboxMessage | None:
 
 
 def use_reply(row: OutboxMessage, now: datetime) -> bool:
-    """Whether to answer with the reply token: fresh and never tried (a try may have landed)."""
+    """Whether to answer with the reply token: while it is fresh, also after a try whose
+    outcome was never recorded (LINE refuses a spent token with 400, which then means the
+    earlier try landed; pushing instead sent the answer twice when a sender died between
+    LINE's 200 and recording it). A token LINE refused is cleared and not tried again."""
     return (
         row.reply_token is not None
-        and row.reply_tried_at is None
         and row.reply_deadline is not None
         and now < row.reply_deadline
     )

@@ -1,0 +1,70 @@
+"""A sender that dies between LINE's answer and recording it (found by test_kill.py: the
+answer went out as a reply, then again as a push after the lease ran out)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import delivery
+from bot.line_api import SendResult
+from storage.models import OutboxMessage
+
+
+def _handled(line_user, worker) -> None:
+    assert line_user.post(line_user.event("follow")).status_code == 200
+    assert worker.process_one()
+
+
+def _die_after_claim(services, call_line: bool) -> None:
+    """What a killed sender left behind: claimed (reply_tried_at set), maybe replied."""
+    claimed = delivery._claim(services.sessions, services.vault, services.clock())
+    row_id, retry_key, to, messages, token, tried_before = claimed
+    assert token is not None and not tried_before
+    if call_line:
+        assert services.line_api().reply(token, messages).ok
+
+
+def test_reply_landed_then_sender_died_is_not_pushed_again(line_user, worker, services,
+                                                            fake_line, clock):
+    _handled(line_user, worker)
+    _die_after_claim(services, call_line=True)
+    clock.advance(seconds=31)  # the lease ran out; the token is still fresh
+    delivery.deliver_due(services.sessions, services.vault, services.line_api(), clock)
+    assert [e["kind"] for e in fake_line.received()] == ["reply"]
+    with services.sessions() as session:
+        row = session.execute(select(OutboxMessage)).scalar_one()
+        assert (row.status, row.sent_as) == ("sent", "reply")
+
+
+def test_sender_died_before_the_reply_reached_line_replies_on_retry(line_user, worker,
+                                                                     services, fake_line, clock):
+    _handled(line_user, worker)
+    _die_after_claim(services, call_line=False)
+    clock.advance(seconds=31)
+    delivery.deliver_due(services.sessions, services.vault, services.line_api(), clock)
+    assert [e["kind"] for e in fake_line.received()] == ["reply"]
+
+
+def test_no_answer_to_a_reply_is_retried_as_a_reply_not_pushed(line_user, worker, services,
+                                                               fake_line, clock, monkeypatch):
+    _handled(line_user, worker)
+    real = services.line_api()
+    calls = []
+
+    class Timeout:
+        """LINE took the reply but the answer never came back (read timeout)."""
+
+        def reply(self, token, messages):
+            calls.append("reply")
+            real.reply(token, messages)
+            return SendResult(ok=False, status=None, error="ReadTimeout")
+
+        def push(self, *args):
+            calls.append("push")
+            return real.push(*args)
+
+    delivery.deliver_due(services.sessions, services.vault, Timeout(), clock)
+    clock.advance(seconds=5)
+    delivery.deliver_due(services.sessions, services.vault, real, clock)
+    assert calls == ["reply"]
+    assert [e["kind"] for e in fake_line.received()] == ["reply"]

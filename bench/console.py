@@ -95,6 +95,20 @@ def _fill(services: Services, target: int, start: datetime, rng: random.Random) 
             connection.execute(text("ANALYZE"))
 
 
+KEYRING_FILE = Path("/tmp/tambon-bench-console/keyring.json")
+
+
+def _keyring(keep: bool) -> KeyRing:
+    """The bench's own development key ring, kept beside it so --keep can open old cases."""
+    if keep and KEYRING_FILE.is_file():
+        return KeyRing.load_file(KEYRING_FILE)
+    ring = KeyRing.generate(development=True)
+    KEYRING_FILE.parent.mkdir(parents=True, exist_ok=True)
+    KEYRING_FILE.unlink(missing_ok=True)
+    ring.save_file(KEYRING_FILE)
+    return ring
+
+
 def _time(client, paths: list[str]) -> list[float]:
     times = []
     for path in paths:
@@ -121,12 +135,14 @@ def main() -> None:
         "TAMBON_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_console"))
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the cases already there (top up to each size)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     engine = make_engine(args.database_url)
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql" and not args.keep:
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
@@ -136,7 +152,7 @@ def main() -> None:
     now = datetime.now(UTC)
     services = Services(settings=settings, engine=engine,
                         sessions=make_session_factory(engine),
-                        vault=Vault(KeyRing.generate(development=True)),
+                        vault=Vault(_keyring(args.keep)),
                         org=load_organization(org_dir),
                         signature=SignatureValidator(settings.channel_secret),
                         clock=lambda: now)
@@ -148,6 +164,8 @@ def main() -> None:
     password = "bench-password-2569"
     offices = load_offices(services.org.folder)
     with services.sessions() as session, session.begin():
+        session.execute(text("DELETE FROM officers WHERE username IN ('o-engineering', "
+                             "'o-palad', 'sup')"))
         for office in ("engineering", "palad"):
             accounts.create_officer(session, services.vault, username=f"o-{office}",
                                     display_name=office, office_id=office, roles=["officer"],

@@ -12,6 +12,9 @@ from bot.console.access import not_implicating
 from storage.models.cases import CLOSED_STATUSES, KINDS, STATUSES, Case
 
 PAGE_SIZE = 50
+# Counting every matching row costs a scan that grows with the table; past this the page
+# says "more than 1,000" and paging goes on by "next" (one row fetched beyond the page).
+COUNT_CAP = 1000
 OPEN = "open"
 ALL = "all"
 
@@ -29,25 +32,34 @@ class QueueFilter:
 @dataclass
 class QueuePage:
     cases: list[Case]
-    total: int
+    total: int  # at most COUNT_CAP + 1
     page: int
-    pages: int
+    has_next: bool
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, COUNT_CAP) // PAGE_SIZE))
 
 
 def list_queue(session: Session, flt: QueueFilter, now: datetime) -> QueuePage:
     conditions = [Case.office_id.in_(flt.offices), not_implicating(flt.viewer_office)]
+    open_statuses = [s for s in STATUSES if s not in CLOSED_STATUSES]
     if flt.status == OPEN:
-        conditions.append(Case.status.not_in(CLOSED_STATUSES))
+        conditions.append(Case.status.in_(open_statuses))
     elif flt.status in STATUSES:
         conditions.append(Case.status == flt.status)
     if flt.kind in KINDS:
         conditions.append(Case.kind == flt.kind)
     if flt.overdue:
         conditions.append(Case.due_at < now)
-        conditions.append(Case.status.not_in(CLOSED_STATUSES))
-    total = session.execute(select(func.count()).select_from(Case).where(*conditions)).scalar()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, flt.page), pages)
+        conditions.append(Case.status.in_(open_statuses))
+    capped = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    total = session.execute(select(func.count()).select_from(capped)).scalar()
+    page = max(1, flt.page)
     rows = session.execute(
         select(Case)
         .options(load_only(Case.code, Case.kind, Case.status, Case.office_id,
@@ -56,10 +68,10 @@ def list_queue(session: Session, flt: QueueFilter, now: datetime) -> QueuePage:
                  lazyload(Case.fields))
         .where(*conditions)
         .order_by(Case.due_at, Case.id)
-        .limit(PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     ).scalars().all()
-    return QueuePage(list(rows), total, page, pages)
+    return QueuePage(list(rows[:PAGE_SIZE]), total, page, len(rows) > PAGE_SIZE)
 
 
 def update_owed(case: Case, now: datetime) -> bool:

@@ -35,6 +35,8 @@ def load_keyring(settings: Settings) -> KeyRing:
         raise SettingsError("no key ring: set TAMBON_KEYRING or TAMBON_KEYRING_FILE")
     settings.keyring_file.parent.mkdir(parents=True, exist_ok=True)
     ring = KeyRing.generate(development=True)
-    ring.save_file(settings.keyring_file)
+    if not ring.save_new_file(settings.keyring_file):
+        # Another process made it first: use theirs, or the two would seal differently.
+        ring = KeyRing.load_file(settings.keyring_file)
     log.warning(DEV_BANNER, settings.keyring_file)
     return ring

@@ -175,3 +175,20 @@ def test_from_env_value_and_from_env_round_trip():
     assert KeyRing.from_env({"TAMBON_KEYRING": text}).index_key == ring.index_key
     with pytest.raises(KeyRingError, match="not set"):
         KeyRing.from_env({})
+
+
+def test_two_processes_creating_the_development_ring_end_up_sharing_one(tmp_path):
+    """gunicorn starts its workers at once; each must seal with the same keys."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from bot.keys import load_keyring; from bot.settings import load_settings;"
+        "r = load_keyring(load_settings({'TAMBON_INSTANCE_DIR': sys.argv[1]}));"
+        "print(r.active_id, r.key(r.active_id).hex())"
+    )
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path)],
+                             stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert len(outputs) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

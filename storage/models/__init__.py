@@ -8,6 +8,7 @@ from storage.models.inbox import InboxEvent
 from storage.models.manual import ManualEntry, UnansweredQuestion
 from storage.models.officers import IdentityRequest, Officer
 from storage.models.outbox import OutboxMessage
+from storage.models.ratings import Rating
 from storage.models.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "InboxEvent",
     "ManualEntry",
     "OutboxMessage",
+    "Rating",
     "UnansweredQuestion",
     "UTCDateTime",
     "utcnow",

@@ -339,6 +339,32 @@ class KeyRing:
         """Write the ring with mode 0600, atomically (temp file in the same directory,
         fsync, os.replace), so readers see the old ring or the new one, never half."""
         path = os.fspath(path)
+        tmp = self._write_temp(path)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        _fsync_directory(path)
+
+    def save_new_file(self, path: str | os.PathLike[str]) -> bool:
+        """Write the ring to `path` only if no file is there yet; False if one is.
+
+        Two processes starting at once (gunicorn's workers in development) must end up
+        sharing one ring: the link either creates the file whole or fails, never replaces.
+        """
+        path = os.fspath(path)
+        tmp = self._write_temp(path)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        finally:
+            _unlink_quietly(tmp)
+        _fsync_directory(path)
+        return True
+
+    def _write_temp(self, path: str) -> str:
         directory = os.path.dirname(os.path.abspath(path))
         data = self.to_json().encode("utf-8")
         tmp = os.path.join(
@@ -356,21 +382,28 @@ class KeyRing:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.replace(tmp, path)
         except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+            _unlink_quietly(tmp)
             raise
-        # Make the rename itself durable.
-        try:
-            dir_fd = os.open(directory, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+        return tmp
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_directory(path: str) -> None:
+    """Make a rename or link in the file's directory durable."""
+    try:
+        dir_fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)

@@ -18,6 +18,7 @@ from handlers.manual.search import ManualIndex, SearchResult
 from handlers.manual.store import index_for, record_unanswered
 from handlers.menu import main_menu_items
 from handlers.messages import MAX_QUICK_REPLIES, cap, label, reply_with_postback, say
+from handlers.satisfaction import offer_for_answer
 from handlers.texts import text
 from handlers.thai import clean
 from storage.models import UnansweredQuestion
@@ -156,7 +157,9 @@ def on_postback(data: str, ctx) -> list[dict]:
         return [say(text("manual_unknown_entry"), main_menu_items())]
     if action == cards.SHOW:
         return [cards.entry_card(entry, org.folder)]
-    return [cards.detail_message(entry, action, org.folder, org.short_name)]
+    detail = cards.detail_message(entry, action, org.folder, org.short_name)
+    # Having read the details, the citizen may rate the answer (ITA asks for satisfaction).
+    return [detail, offer_for_answer(ctx, entry_id=argument)]
 
 
 def _handoff(question_id: str, ctx) -> list[dict]:

@@ -73,8 +73,12 @@ def test_handoff_says_only_what_is_true(make_context, sessions):
     data = _quick(message)[0]["data"]
     with make_context() as ctx:
         [reply] = inquiry.on_postback(data, ctx)
-    # until inquiry cases exist the bot must not claim a member of staff will answer
-    assert "บันทึกคำถาม" in reply["text"] and "โทร" in reply["text"]
+    # the question became an inquiry case: the citizen is told its code and office
+    from storage.models import Case
+
+    with sessions() as session:
+        code = session.query(Case).one().code
+    assert code in reply["text"] and "ส่งคำถาม" in reply["text"]
     with make_context() as ctx:
         [reply] = inquiry.on_postback("manual:handoff:99999", ctx)
     assert "ไม่พบคำถามนี้" in reply["text"]
@@ -100,8 +104,9 @@ def test_greeting_with_a_question_is_answered(make_context):
 ])
 def test_card_buttons_give_the_details(make_context, action, must_contain):
     with make_context() as ctx:
-        [message] = inquiry.on_postback(f"manual:{action}:building-permit", ctx)
+        message, rating = inquiry.on_postback(f"manual:{action}:building-permit", ctx)
     assert message["type"] == "text" and must_contain in message["text"]
+    assert [a["data"].split(":")[0] for a in _quick(rating)] == ["rate"] * 5
     assert len(message["text"]) <= 5000
     others = {a["data"].split(":")[1] for a in _quick(message)}
     assert others == {"steps", "docs", "contact"} - {action}

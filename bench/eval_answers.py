@@ -2,16 +2,22 @@
 
     python bench/eval_answers.py            # tune and holdout figures
     python bench/eval_answers.py --split tune --errors   # list the misses (tuning only!)
+    python bench/eval_answers.py --sweep      # tune: rejection and loss by threshold
+    python bench/eval_answers.py --features   # tune: does a second signal help? (CV)
 
 Prints, for each split: top-1 and top-3 (in-scope questions), off-topic rejection (share
-of null questions answered "low") and wrongly rejected (in-scope answered "low").
+of null questions answered "low"), wrongly rejected (in-scope answered "low"), confident
+wrong (in-scope answered "high" with the wrong entry) and off-topic confident (null
+questions answered "high": a card for something the manual does not cover).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import sys
 from pathlib import Path
 
@@ -50,10 +56,11 @@ def evaluate(index, items: list[dict]) -> dict:
         high_wrong += r.confidence == "high" and ids[0] != q["id"]
         if ids[0] != q["id"] or r.confidence == "low":
             misses.append((q, r))
-    rejected = 0
+    rejected = off_high = 0
     for q in off:
         r = index.search(q["q"])
         rejected += r.confidence == "low"
+        off_high += r.confidence == "high"
         if r.confidence != "low":
             misses.append((q, r))
     n, m = len(in_scope) or 1, len(off) or 1
@@ -66,8 +73,78 @@ def evaluate(index, items: list[dict]) -> dict:
         "off_topic_rejected": round(rejected / m, 3),
         "wrongly_rejected": round(wrongly_rejected / n, 3),
         "confident_wrong": round(high_wrong / n, 3),
+        "off_topic_confident": round(off_high / m, 3),
         "_misses": misses,
     }
+
+
+def sweep(index, items: list[dict]) -> None:
+    """Off-topic rejection and in-scope loss for a range of `low` thresholds."""
+    results = [(q["id"] is not None, index.search(q["q"]).score) for q in items]
+    ins = [s for y, s in results if y]
+    offs = [s for y, s in results if not y]
+    for step in range(26, 46):
+        t = step / 100
+        print(f"low={t:.2f} off_topic_rejected={sum(s < t for s in offs) / len(offs):.3f} "
+              f"wrongly_rejected={sum(s < t for s in ins) / len(ins):.3f}")
+    print(f"highest off-topic score: {max(offs):.3f}")
+
+
+def _fit_logistic(rows: list[list[float]], ys: list[int], lam: float = 1.0, steps: int = 300):
+    """L2-regularized logistic regression by gradient descent on standardized features."""
+    d = len(rows[0])
+    n = len(rows)
+    mu = [sum(r[j] for r in rows) / n for j in range(d)]
+    sd = [math.sqrt(sum((r[j] - mu[j]) ** 2 for r in rows) / n) or 1.0 for j in range(d)]
+    z = [[(r[j] - mu[j]) / sd[j] for j in range(d)] for r in rows]
+    w = [0.0] * d
+    b = 0.0
+    for _ in range(steps):
+        gw = [lam * x / n for x in w]
+        gb = 0.0
+        for x, y in zip(z, ys, strict=True):
+            p = 1 / (1 + math.exp(-(b + sum(a * c for a, c in zip(w, x, strict=True)))))
+            gb += (p - y) / n
+            for j in range(d):
+                gw[j] += (p - y) * x[j] / n
+        w = [a - g for a, g in zip(w, gw, strict=True)]
+        b -= gb
+    return lambda r: b + sum(w[j] * (r[j] - mu[j]) / sd[j] for j in range(d))
+
+
+def compare_signals(index, items: list[dict], folds: int = 5, repeats: int = 3) -> None:
+    """Out-of-fold off-topic rejection at 1/2/3% of in-scope questions lost, for the
+    mixed score alone and for logistic regressions over it and the other signals."""
+    feats = []
+    ys = []
+    for q in items:
+        feats.append(index.search(q["q"]).features)
+        ys.append(int(q["id"] is not None))
+    combos = [("score",), ("score", "coverage"), ("score", "margin"), ("score", "known"),
+              ("words", "syllables", "ngrams"), ("words", "syllables", "ngrams", "coverage"),
+              ("score", "coverage", "known", "margin", "content")]
+
+    def curve(values):
+        ins = sorted(v for v, y in zip(values, ys, strict=True) if y)
+        offs = [v for v, y in zip(values, ys, strict=True) if not y]
+        return [round(sum(o < ins[int(len(ins) * loss)] for o in offs) / len(offs), 3)
+                for loss in (0.01, 0.02, 0.03)]
+
+    print("signals                                       rejected at 1% / 2% / 3% in-scope lost")
+    print(f"{'score (as is)':46s}{curve([f['score'] for f in feats])}")
+    for names in combos:
+        rows = [[f[k] for k in names] for f in feats]
+        out: list[list[float]] = [[] for _ in rows]
+        for rep in range(repeats):
+            order = list(range(len(rows)))
+            random.Random(rep).shuffle(order)
+            for fold in range(folds):
+                test = set(order[fold::folds])
+                train = [i for i in order if i not in test]
+                g = _fit_logistic([rows[i] for i in train], [ys[i] for i in train])
+                for i in test:
+                    out[i].append(g(rows[i]))
+        print(f"{'logistic ' + '+'.join(names):46s}{curve([sum(v) / len(v) for v in out])}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,10 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["tune", "holdout", "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="list misses of the tune split")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sweep", action="store_true", help="tune: figures by threshold")
+    parser.add_argument("--features", action="store_true",
+                        help="tune: the score against other signals, cross-validated")
     args = parser.parse_args(argv)
     entries = load_manual(args.org_dir)
     index = build_index(entries, args.org_dir)
     items = load_questions(known_ids={e["id"] for e in entries})
+    if args.sweep or args.features:  # tuning tools: never on the holdout
+        tune = [q for q in items if q["split"] == "tune"]
+        (sweep if args.sweep else compare_signals)(index, tune)
+        return 0
     splits = ["tune", "holdout"] if args.split == "all" else [args.split]
     report = {}
     for split in splits:
@@ -91,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.errors and split == "tune":
             for q, r in misses:
                 print(f"   {q['id']!s:36s} got {r.answer_id!s:36s} {r.confidence:6s} "
-                      f"{r.score:.3f} cov={r.coverage:.2f}  {q['q']}")
+                      f"{r.score:.3f} margin={r.features.get('margin', 0):.2f} "
+                      f"cov={r.coverage:.2f}  {q['q']}")
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     return 0

@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from data import DEFAULT_ORG_DIR
 from handlers.manual.schema import ManualError, load_manual
-from handlers.manual.search import build_index, index_for_org
+from handlers.manual.search import ManualIndex, build_index, index_for_org, load_synonyms
 from handlers.manual.store import read_entries, record_unanswered, save_entries
 from storage.models import UnansweredQuestion
 
@@ -109,6 +109,26 @@ def test_off_topic_is_low(index, question):
     assert index.search(question).confidence == "low"
 
 
+def test_no_off_topic_tuning_question_gets_a_card(index):
+    off = [q["q"] for q in load_questions() if q["id"] is None and q["split"] == "tune"]
+    assert len(off) >= 100
+    assert [q for q in off if index.search(q).confidence == "high"] == []
+
+
+def test_ngrams_on_candidates_only_rank_like_ngrams_on_all(entries):
+    """Scoring n-grams only for the entries words and syllables rank highest changes no
+    answer on the labelled questions (with few candidates, to make it a real test; a
+    rejected question's best guess may differ)."""
+    few = ManualIndex(entries, load_synonyms(DEFAULT_ORG_DIR), candidates=8)
+    every = ManualIndex(entries, load_synonyms(DEFAULT_ORG_DIR), candidates=10_000)
+    for q in load_questions():
+        a, b = few.search(q["q"]), every.search(q["q"])
+        assert a.confidence == b.confidence, q["q"]
+        if b.confidence != "low":
+            assert a.answer_id == b.answer_id, q["q"]
+            assert a.score == pytest.approx(b.score)
+
+
 def test_vague_question_is_not_confident(index):
     result = index.search("ภาษี")
     assert result.confidence == "medium"
@@ -132,18 +152,21 @@ def test_holdout_accuracy_floor(entries):
     holdout = [q for q in load_questions() if q["split"] == "holdout"]
     figures = evaluate(index, holdout)
     assert figures["in_scope"] >= 75 and figures["off_topic"] >= 15
-    assert figures["top1"] >= 0.90
-    assert figures["top3"] >= 0.95
+    # measured (holdout seen four times): top1 0.963, top3 0.988, wrongly rejected 0.037,
+    # off-topic rejected 0.85, off-topic confident 0.05; floors a margin below
+    assert figures["top1"] >= 0.93
+    assert figures["top3"] >= 0.96
     assert figures["wrongly_rejected"] <= 0.05
-    assert figures["off_topic_rejected"] >= 0.75
+    assert figures["off_topic_rejected"] >= 0.80
     assert figures["confident_wrong"] <= 0.02
+    assert figures["off_topic_confident"] <= 0.10
 
 
 def test_labelled_questions_cover_every_entry(entries):
     items = load_questions()
-    assert len(items) >= 280
+    assert len(items) >= 380
     ids = [q["id"] for q in items]
-    assert sum(i is None for i in ids) >= 45
+    assert sum(i is None for i in ids) >= 120
     for entry in entries:
         assert ids.count(entry["id"]) >= 6, entry["id"]
     examples = {e for entry in entries for e in entry["examples"]}

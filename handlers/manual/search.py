@@ -6,22 +6,34 @@ table on whole words, and scored by three rankers:
 
 - BM25 over words (after synonyms), entry by entry;
 - BM25 over syllables, which survives odd segmentation and typos;
-- character n-gram TF-IDF cosine against each example and title, best one wins.
+- character n-gram TF-IDF cosine against each example and title, best one wins; only
+  for the `CANDIDATES` entries the two BM25 rank highest (the n-grams are the costly
+  part, and an entry sharing no word and no syllable with the question is never best).
 
 Each ranker's score is scaled into [0, 1] (BM25 against the most the question's own
-words could score; the cosine already is), the three are mixed with weights, and the
-confidence comes from the mixed score of the best entry, its margin over the second and
-how much of the question's content the entry's vocabulary covers. Thresholds were set on
-the tuning part of tests/data/questions.yaml only.
+words could score, words no entry knows counting as rare ones; the cosine already is)
+and the three are mixed with weights. The confidence comes from the mixed score of the
+best entry and its margin over the second. Thresholds were set on the tuning part of
+tests/data/questions.yaml only.
+
+Measured on that part (5-fold cross-validation, bench/eval_answers.py --features): a
+second signal beside the mixed score -- how much of the question's content the best
+entry's vocabulary covers, how much the manual knows at all, words of the dictionary
+the manual lacks, the margin, or a logistic regression over these -- rejected no more
+off-topic questions at the same loss of in-scope ones than the score alone, because the
+score already charges unknown words as rare ones. They are computed (`features`) for
+diagnosis but do not decide.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import add
 from pathlib import Path
 
 from handlers.thai import Synonyms, clean, tokenize, word_syllables
@@ -39,6 +51,10 @@ FUNCTION_WORDS = frozenset("""
 
 K1 = 1.2
 B = 0.75
+# Entries the character n-grams compare a question with (the best by words and syllables).
+CANDIDATES = 24
+# A term in at least this many entries is added as a dense row.
+DENSE_MIN = 8
 
 
 @dataclass(frozen=True)
@@ -52,13 +68,15 @@ class Weights:
 class Thresholds:
     """Set on the tuning split only (bench/eval_answers.py --split tune --sweep).
 
-    `low`: below it the best entry is not trusted at all (the middle of the range where
-    tuning off-topic rejection stayed at 0.95 with under 1% of in-scope questions lost).
+    `low`: below it the best entry is not trusted at all (the middle of the range where,
+    on tuning, off-topic rejection is 0.91-0.93 with 1.1-1.6% of in-scope questions lost).
     `high` and `high_margin`: a card is shown straight away only when the best entry
     scores this much and leads the second by this much; otherwise candidates are offered.
+    `high` sits above the best-scoring off-topic tuning question (0.47): a confident card
+    for an off-topic question is the worst answer, one more tap the cheapest.
     """
 
-    high: float = 0.45
+    high: float = 0.50
     high_margin: float = 0.10
     low: float = 0.35
 
@@ -71,6 +89,7 @@ class SearchResult:
     score: float
     alternatives: list[tuple[str, str, float]] = field(default_factory=list)
     coverage: float = 0.0
+    features: dict = field(default_factory=dict, compare=False, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -106,6 +125,15 @@ class _BM25:
                 self.postings.setdefault(t, []).append((i, c))
                 if c > self.best.get(t, 0.0):
                     self.best[t] = c
+        # Terms many documents use also get a dense row (added in C by map, not in a
+        # Python loop over the postings).
+        self.dense: dict[str, list[float]] = {}
+        for t, postings in self.postings.items():
+            if len(postings) >= DENSE_MIN:
+                row = [0.0] * self.n
+                for i, c in postings:
+                    row[i] = c
+                self.dense[t] = row
         # what an unknown word would have scored had one document used it once
         self.unknown = self.max_idf * (K1 + 1) / (1 + K1)
 
@@ -124,15 +152,26 @@ class _BM25:
                 ceiling += self.unknown * weight
                 continue
             ceiling += self.best[t] * weight
+            row = self.dense.get(t)
+            if row is not None:
+                if weight != 1.0:
+                    row = [weight * c for c in row]
+                out = list(map(add, out, row))
+                continue
             for i, c in postings:
                 out[i] += weight * c
         return out, ceiling
 
 
 class _NGrams:
-    """Character n-gram TF-IDF vectors of short texts, compared by cosine."""
+    """Character n-gram TF-IDF vectors of short texts, compared by cosine.
 
-    def __init__(self, texts: Sequence[str], owners: Sequence[int], sizes=(3, 4)):
+    A gram's postings are grouped by entry (gram -> entry -> its texts using the gram),
+    so a question is compared with the texts of a few candidate entries only.
+    """
+
+    def __init__(self, texts: Sequence[str], owners: Sequence[int], n_owners: int,
+                 sizes=(3, 4)):
         self.sizes = sizes
         grams = [self._grams(t) for t in texts]
         df: Counter = Counter()
@@ -140,18 +179,29 @@ class _NGrams:
             df.update(g.keys())
         n = len(texts)
         self.idf = {t: math.log((n + 1) / (f + 1)) + 1.0 for t, f in df.items()}
-        # gram -> (text numbers, weights), as two flat lists (faster and smaller than pairs)
-        self.postings: dict[str, tuple[list[int], list[float]]] = {}
-        self.owners = list(owners)
-        self.n = n
-        for i, g in enumerate(grams):
-            vec = {t: (1 + math.log(c)) * self.idf[t] for t, c in g.items()}
-            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-            for t, v in vec.items():
-                ids, weights = self.postings.setdefault(t, ([], []))
-                ids.append(i)
-                weights.append(v / norm)
         self.unknown_idf = math.log(n + 1) + 1.0
+        # gram -> entry -> (text number within the entry, weight, text number, weight...)
+        postings: dict[str, dict[int, list]] = {}
+        self.texts_of = [0] * n_owners
+        idf = self.idf
+        log, sqrt = math.log, math.sqrt
+        for g, owner in zip(grams, owners, strict=True):
+            local = self.texts_of[owner]
+            self.texts_of[owner] += 1
+            vec = [(t, idf[t] if c == 1 else (1 + log(c)) * idf[t]) for t, c in g.items()]
+            norm = sqrt(sum(v * v for _, v in vec)) or 1.0
+            for t, v in vec:
+                by_owner = postings.get(t)
+                if by_owner is None:
+                    postings[t] = {owner: [local, v / norm]}
+                elif owner in by_owner:
+                    by_owner[owner] += (local, v / norm)
+                else:
+                    by_owner[owner] = [local, v / norm]
+        for by_owner in postings.values():
+            for o, p in by_owner.items():
+                by_owner[o] = tuple(p)
+        self.postings = postings
 
     def _grams(self, text: str) -> Counter:
         s = text.replace(" ", "")
@@ -160,43 +210,55 @@ class _NGrams:
             out.update(s[i:i + k] for i in range(len(s) - k + 1))
         return out
 
-    def best_by_owner(self, text: str, n_owners: int) -> list[float]:
+    def best(self, text: str, owners: Iterable[int]) -> dict[int, float]:
+        """For each of `owners`, the highest cosine between the question and one of the
+        entry's texts."""
         g = self._grams(text)
-        vec = {t: (1 + math.log(c)) * self.idf.get(t, self.unknown_idf) for t, c in g.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        sims = [0.0] * self.n
-        for t, v in vec.items():
-            posting = self.postings.get(t)
-            if posting is None:
+        idf, unknown = self.idf, self.unknown_idf
+        vec = [(t, (1 + math.log(c)) * idf.get(t, unknown)) for t, c in g.items()]
+        norm = math.sqrt(sum(v * v for _, v in vec)) or 1.0
+        texts_of = self.texts_of
+        sims = {o: [0.0] * texts_of[o] for o in owners}
+        wanted = sims.keys()
+        postings = self.postings
+        for t, v in vec:
+            by_owner = postings.get(t)
+            if by_owner is None:
                 continue
             q = v / norm
-            for i, w in zip(*posting, strict=True):
-                sims[i] += w * q
-        best = [0.0] * n_owners
-        owners = self.owners
-        for i, s in enumerate(sims):
-            if s > best[owners[i]]:
-                best[owners[i]] = s
-        return best
+            for o in (wanted & by_owner.keys()):
+                p = by_owner[o]
+                row = sims[o]
+                for k in range(0, len(p), 2):
+                    row[p[k]] += p[k + 1] * q
+        return {o: max(row, default=0.0) for o, row in sims.items()}
 
 
 class ManualIndex:
     """The search index over a manual's entries (dicts as validated by schema.py)."""
 
     def __init__(self, entries: Sequence[dict], synonyms: Synonyms | None = None,
-                 weights: Weights = Weights(), thresholds: Thresholds = Thresholds()):
+                 weights: Weights = Weights(), thresholds: Thresholds = Thresholds(),
+                 candidates: int = CANDIDATES):
         self.entries = list(entries)
         self.by_id = {e["id"]: e for e in self.entries}
         self.synonyms = synonyms or Synonyms()
         self.weights = weights
         self.thresholds = thresholds
+        self.candidates = candidates
+        # fields and the chunks between their spaces repeat across entries
+        self._clean_memo: dict[str, str] = {}
+        self._chunk_memo: dict[str, list[str]] | None = {}
         # Our own tokenizer vocabulary (never the process-wide one), so documents and
         # questions are segmented alike whatever other modules register.
         vocabulary = set(self.synonyms.words())
         for e in self.entries:
-            vocabulary.update(clean(k) for k in e.get("keywords", []) if len(clean(k)) <= 12)
+            for k in e.get("keywords", []):
+                k = self._clean(k)
+                if len(k) <= 12:
+                    vocabulary.add(k)
         self.vocabulary_words = frozenset(w for w in vocabulary if w and " " not in w)
-        memo: dict[str, tuple[list[str], list[str], str]] = {}  # fields repeat across entries
+        memo: dict[str, tuple[list[str], list[str], str]] = {}
 
         word_docs: list[Counter] = []
         syl_docs: list[Counter] = []
@@ -222,14 +284,37 @@ class ManualIndex:
             for value in [e["title"], e.get("short_title", ""), *e.get("examples", [])]:
                 texts.append(self._analyse(value, memo)[2])
                 owners.append(i)
+        # questions do not repeat enough to keep these
+        self._clean_memo = {}
+        self._chunk_memo = None
         self.words = _BM25(word_docs)
         self.syllables = _BM25(syl_docs)
-        self.ngrams = _NGrams(texts, owners)
-        self.vocabulary = [set(d) for d in word_docs]
+        self.ngrams = _NGrams(texts, owners, len(self.entries))
+        self.vocabulary = [frozenset(d) for d in word_docs]
         # A question must carry about two rare words' worth of content to score fully.
         self.min_evidence = 2 * self.words.unknown
 
     # --- text to terms ---
+
+    def _clean(self, text: str) -> str:
+        out = self._clean_memo.get(text)
+        if out is None:
+            out = self._clean_memo[text] = clean(text)
+        return out
+
+    def _tokens(self, cleaned: str) -> list[str]:
+        """newmm words of cleaned text, chunk by chunk between spaces (the same words
+        as the whole text gives, since a space always ends a word; chunks repeat)."""
+        out: list[str] = []
+        memo = self._chunk_memo
+        for chunk in cleaned.split(" "):
+            words = memo.get(chunk) if memo is not None else None
+            if words is None:
+                words = tokenize(chunk, self.vocabulary_words, registered=False)
+                if memo is not None:
+                    memo[chunk] = words
+            out.extend(words)
+        return out
 
     def _analyse(self, text: str, memo: dict | None = None
                  ) -> tuple[list[str], list[str], str]:
@@ -239,7 +324,7 @@ class ManualIndex:
         """
         if memo is not None and text in memo:
             return memo[text]
-        tokens = tokenize(clean(text), self.vocabulary_words, registered=False)
+        tokens = self._tokens(self._clean(text) if memo is not None else clean(text))
         content = [t for t in tokens if t not in FUNCTION_WORDS]
         terms = [t for t in self.synonyms.expand(tokens) if t not in FUNCTION_WORDS]
         syls = [s for t in content for s in word_syllables(t)]
@@ -250,44 +335,107 @@ class ManualIndex:
 
     # --- search ---
 
-    def scores(self, text: str) -> tuple[list[float], list[str]]:
+    def rank(self, text: str) -> tuple[list[int], dict[int, float], dict]:
+        """Candidate entries best first, their mixed scores, and what the decision uses.
+
+        Word and syllable BM25 score every entry; the character n-grams (the costly
+        part) only the `candidates` entries those two rank highest.
+        """
         terms, syls, joined = self._analyse(text)
         w, wmax = self.words.scores(terms)
         s, smax = self.syllables.scores(syls)
-        g = self.ngrams.best_by_owner(joined, len(self.entries))
         weights = self.weights
-        fused = [
-            weights.words * (w[i] / max(wmax, self.min_evidence))
-            + weights.syllables * (s[i] / max(smax, self.min_evidence))
-            + weights.ngrams * g[i]
-            for i in range(len(self.entries))
-        ]
-        return fused, terms
+        ww = weights.words / max(wmax, self.min_evidence)
+        ws = weights.syllables / max(smax, self.min_evidence)
+        partial = [ww * a + ws * b for a, b in zip(w, s, strict=True)]
+        n = len(partial)
+        if n > self.candidates:
+            cand = heapq.nlargest(self.candidates, range(n), key=partial.__getitem__)
+        else:
+            cand = range(n)
+        g = self.ngrams.best(joined, cand)
+        wg = weights.ngrams
+        fused = {i: partial[i] + wg * g[i] for i in cand}
+        order = sorted(fused, key=lambda i: -fused[i])
+        top = order[0]
+        info = {
+            "terms": terms,
+            "raw_words": w[top],
+            "raw_syllables": s[top],
+            "words": w[top] * ww / weights.words if weights.words else 0.0,
+            "syllables": s[top] * ws / weights.syllables if weights.syllables else 0.0,
+        }
+        return order, fused, info
+
+    def scores(self, text: str) -> tuple[list[float], list[str]]:
+        """Mixed scores of every entry (entries outside the candidates: words and
+        syllables only), and the question's word terms."""
+        order, fused, info = self.rank(text)
+        terms, syls, _ = self._analyse(text)
+        w, wmax = self.words.scores(terms)
+        s, smax = self.syllables.scores(syls)
+        ww = self.weights.words / max(wmax, self.min_evidence)
+        ws = self.weights.syllables / max(smax, self.min_evidence)
+        out = [ww * a + ws * b for a, b in zip(w, s, strict=True)]
+        for i, v in fused.items():
+            out[i] = v
+        return out, info["terms"]
 
     def coverage(self, terms: Sequence[str], i: int) -> float:
         """Share of the question's content words (IDF-weighted) the entry knows."""
         total = 0.0
         known = 0.0
+        idf, unknown = self.words.idf, self.words.max_idf
+        vocabulary = self.vocabulary[i]
         for t in set(terms):
-            idf = self.words.idf.get(t, self.words.max_idf)
-            total += idf
-            if t in self.vocabulary[i]:
-                known += idf
+            weight = idf.get(t, unknown)
+            total += weight
+            if t in vocabulary:
+                known += weight
         return known / total if total else 0.0
+
+    def known(self, terms: Sequence[str]) -> float:
+        """Share of the question's content words (IDF-weighted) any entry knows."""
+        total = 0.0
+        known = 0.0
+        idf, unknown = self.words.idf, self.words.max_idf
+        for t in set(terms):
+            weight = idf.get(t)
+            if weight is None:
+                total += unknown
+            else:
+                total += weight
+                known += weight
+        return known / total if total else 0.0
+
+    def features(self, text: str) -> tuple[list[int], dict[int, float], dict[str, float]]:
+        order, fused, info = self.rank(text)
+        terms = info["terms"]
+        top = order[0]
+        second = fused[order[1]] if len(order) > 1 else 0.0
+        feats = {
+            "score": fused[top],
+            "margin": fused[top] - second,
+            "coverage": self.coverage(terms, top),
+            "known": self.known(terms),
+            "words": info["words"],
+            "syllables": info["syllables"],
+            "ngrams": (fused[top] - self.weights.words * info["words"]
+                       - self.weights.syllables * info["syllables"]) / (self.weights.ngrams or 1),
+            "content": float(len(set(terms))),
+        }
+        return order, fused, feats
 
     def search(self, text: str, k: int = 3) -> SearchResult:
         if not self.entries:
             return SearchResult(None, None, "low", 0.0, [])
-        fused, terms = self.scores(text)
-        order = sorted(range(len(fused)), key=lambda i: -fused[i])[:max(k, 2)]
+        order, fused, feats = self.features(text)
         top = order[0]
         best = fused[top]
-        second = fused[order[1]] if len(order) > 1 else 0.0
-        cover = self.coverage(terms, top)
         th = self.thresholds
         if best < th.low:
             confidence = "low"
-        elif best >= th.high and best - second >= th.high_margin:
+        elif best >= th.high and feats["margin"] >= th.high_margin:
             confidence = "high"
         else:
             confidence = "medium"
@@ -295,7 +443,8 @@ class ManualIndex:
             (self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order[1:k]
         ]
         entry = self.entries[top]
-        return SearchResult(entry["id"], entry["title"], confidence, best, alternatives, cover)
+        return SearchResult(entry["id"], entry["title"], confidence, best, alternatives,
+                            feats["coverage"], feats)
 
     def entry(self, entry_id: str) -> dict | None:
         return self.by_id.get(entry_id)

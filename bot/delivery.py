@@ -26,7 +26,6 @@ def deliver_due(
         if claimed is None:
             break
         row_id, retry_key, to, messages, reply_token, tried_before = claimed
-        forget_reply = False
         if reply_token is not None:
             result = line.reply(reply_token, messages)
             if result.ok or (tried_before and result.status == 400):
@@ -41,13 +40,16 @@ def deliver_due(
                 _retry(sessions, row_id, clock(), result.error, None)
                 continue
             log.info("reply not accepted (%s) for outbox %s; sending as push", result.error, row_id)
-            forget_reply = True  # LINE said no: the token will not be tried again
+            # LINE said no: recorded before pushing, so a sender that takes this row over
+            # (our lease may run out during the push) pushes with the same retry key
+            # instead of replying.
+            _forget_reply(sessions, row_id)
         result = line.push(to, messages, retry_key)
         if result.ok:
             _finish(sessions, row_id, clock(), "push")
             delivered += 1
         elif result.retryable:
-            _retry(sessions, row_id, clock(), result.error, result.retry_after, forget_reply)
+            _retry(sessions, row_id, clock(), result.error, result.retry_after)
         else:
             _fail(sessions, row_id, clock(), result.error)
     return delivered
@@ -77,11 +79,14 @@ def _finish(sessions: sessionmaker, row_id: int, now: datetime, sent_as: str) ->
         log.info("outbox %s sent as %s case=%s", row_id, sent_as, row.case_code or "-")
 
 
-def _retry(sessions, row_id, now, error, wait, forget_reply: bool = False) -> None:
+def _forget_reply(sessions, row_id) -> None:
+    with sessions() as session, session.begin():
+        session.get(outbox.OutboxMessage, row_id).reply_token = None
+
+
+def _retry(sessions, row_id, now, error, wait) -> None:
     with sessions() as session, session.begin():
         row = session.get(outbox.OutboxMessage, row_id)
-        if forget_reply:
-            row.reply_token = None
         outbox.mark_retry(row, now, error, wait)
         log.warning("outbox %s retry %s: %s", row_id, row.attempts, error)
 

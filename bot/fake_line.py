@@ -1,15 +1,23 @@
 """A fake LINE Messaging API for development and tests: records what the bot sends.
 
 Serves reply, push, content and loading endpoints; `/_control/...` tells it to fail with
-429/500, to be slow, or to hold content, and lists what it received. Mounted inside
-`tambon serve` in development, or run alone with `tambon fake-line`.
+429/500 (`count` calls, or for `seconds`), to be slow, or to hold content, and lists what it
+received. Mounted inside `tambon serve` in development, or run alone with `tambon fake-line`.
+
+With TAMBON_FAKE_LINE_JOURNAL=PATH set, `tambon fake-line` appends each received call to
+PATH (JSON lines) and reads it back on start, so the fault tests can kill it (LINE down:
+connection refused) and start it again without losing what it received, which reply
+tokens were used or which retry keys it accepted.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Blueprint, Flask, jsonify, request
 
@@ -19,6 +27,7 @@ class Failure:
     status: int
     remaining: int
     retry_after: int | None = None
+    until: float | None = None  # fail every call until this time.time(), whatever the count
 
 
 @dataclass
@@ -31,22 +40,46 @@ class FakeLineState:
     delay_seconds: float = 0.0
     down: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    journal: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.journal is not None and self.journal.is_file():
+            for line in self.journal.read_text().splitlines():
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short when the process was killed
+                self.received.append(entry)
+                if entry.get("reply_token"):
+                    self.used_reply_tokens.add(entry["reply_token"])
+                if entry.get("retry_key"):
+                    self.retry_keys.add(entry["retry_key"])
 
     def record(self, kind: str, **entry) -> dict:
         with self.lock:
             entry = {"seq": len(self.received) + 1, "kind": kind, "at": time.time(), **entry}
             self.received.append(entry)
+            if self.journal is not None:
+                with self.journal.open("a") as out:
+                    out.write(json.dumps(entry, ensure_ascii=False) + "\n")
             return entry
 
     def next_failure(self) -> Failure | None:
         with self.lock:
-            if not self.failures:
-                return None
-            failure = self.failures[0]
-            failure.remaining -= 1
-            if failure.remaining <= 0:
-                self.failures.pop(0)
-            return failure
+            while self.failures:
+                failure = self.failures[0]
+                if failure.until is not None:
+                    if time.time() < failure.until:
+                        return failure
+                    self.failures.pop(0)
+                    continue
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self.failures.pop(0)
+                return failure
+            return None
 
     def reset(self) -> None:
         with self.lock:
@@ -131,9 +164,11 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
     @bp.post("/_control/fail")
     def fail():
         body = request.get_json(silent=True) or {}
+        seconds = body.get("seconds")
         failure = Failure(status=int(body.get("status", 500)),
                           remaining=int(body.get("count", 1)),
-                          retry_after=body.get("retry_after"))
+                          retry_after=body.get("retry_after"),
+                          until=time.time() + float(seconds) if seconds else None)
         with state.lock:
             state.failures.append(failure)
         return jsonify({"ok": True})
@@ -164,6 +199,9 @@ def _sent(entry: dict) -> dict:
 
 
 def create_fake_line_app(state: FakeLineState | None = None) -> Flask:
+    if state is None:
+        journal = os.environ.get("TAMBON_FAKE_LINE_JOURNAL")
+        state = FakeLineState(journal=Path(journal) if journal else None)
     app = Flask("fake_line")
     app.register_blueprint(fake_line_blueprint(state))
     return app

@@ -15,7 +15,8 @@ LINE_USER = "line-user"
 MESSAGES_PER_CALL = 5
 # While a sender holds a message it is not due for anyone else; if the sender dies, the
 # message becomes due again when this lease runs out.
-LEASE = timedelta(seconds=30)
+# Longer than one LINE call (bot/line_api.py TIMEOUT: 3.05 s connect + 10 s read).
+LEASE = timedelta(seconds=20)
 MAX_ATTEMPTS = 12
 CLAIM_CANDIDATES = 32
 
@@ -103,15 +104,20 @@ def claim_due(session: Session, now: datetime) -> OutboxMessage | None:
 
 
 def use_reply(row: OutboxMessage, now: datetime) -> bool:
-    """Whether to answer with the reply token: while it is fresh, also after a try whose
-    outcome was never recorded (LINE refuses a spent token with 400, which then means the
-    earlier try landed; pushing instead sent the answer twice when a sender died between
-    LINE's 200 and recording it). A token LINE refused is cleared and not tried again."""
-    return (
-        row.reply_token is not None
-        and row.reply_deadline is not None
-        and now < row.reply_deadline
-    )
+    """Whether to answer with the reply token (replies are free; pushes count against the
+    office's monthly LINE quota).
+
+    A first try only while a retry after a crash would still be in time (the lease runs out
+    before the token does). A try whose outcome was never recorded (its sender died) is
+    made again with the same token while it is fresh: LINE refuses a spent token with 400,
+    which then means the earlier try landed (pushing instead sent the answer twice). A
+    token LINE refused is cleared and not tried again.
+    """
+    if row.reply_token is None or row.reply_deadline is None:
+        return False
+    if row.reply_tried_at is not None:
+        return now < row.reply_deadline
+    return now + LEASE < row.reply_deadline
 
 
 def mark_sent(row: OutboxMessage, now: datetime, sent_as: str) -> None:

@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -354,26 +355,64 @@ def _questions() -> list[str]:
         return ["ขอเบี้ยผู้สูงอายุต้องใช้อะไรบ้าง"]
 
 
-# What a citizen sends, with weights. Each builder takes the user id and returns an event.
-# Complaint conversations and tracking join the mix when handlers/flows register them
-# (see `MIX_FLOWS`), the public tip form in `tip_form_mix`.
+# What a citizen sends, with weights. Each builder takes the user id and a Random and returns
+# the events to send one after another (a conversation is several).
 def _text(words: list[str]):
-    return lambda user, rng: text_event(user, rng.choice(words))
+    return lambda user, rng: [text_event(user, rng.choice(words))]
+
+
+COMPLAINT_STORY = "ไฟถนนดับทั้งซอยหน้าบ้านหมู่ 3 มาหนึ่งสัปดาห์แล้ว มืดมาก"
+COMPLAINT_MODES = {"identified": "เปิดเผยตัวตน", "confidential": "ปกปิดตัวตน",
+                   "anonymous": "ไม่ประสงค์ออกนาม"}
+
+
+def complaint_script(user: str, rng: random.Random) -> list[dict]:
+    """A whole grievance over LINE, typed without waiting for the answers (one user's
+    events are handled in order, and this story needs no follow-up question)."""
+    mode = rng.choice(sorted(COMPLAINT_MODES))
+    typed = ["ร้องเรียน", "ร้องทุกข์", COMPLAINT_MODES[mode]]
+    if mode != "anonymous":
+        typed += ["สมชาย ใจกล้าหาญ", "081-234-5678"]
+    typed += [COMPLAINT_STORY, "ส่งครบแล้ว/ไม่มี", "ยืนยันส่งเรื่อง"]
+    return [text_event(user, t) for t in typed]
+
+
+def tracking_script(user: str, rng: random.Random) -> list[dict]:
+    return [text_event(user, "ติดตามเรื่อง"), text_event(user, "เมนู")]
 
 
 BASE_MIX = [
-    (8, "question", lambda user, rng: text_event(user, rng.choice(QUESTIONS))),
+    (8, "question", lambda user, rng: [text_event(user, rng.choice(QUESTIONS))]),
     (2, "menu", _text(["เมนู", "menu"])),
     (2, "contact", _text(["ติดต่อ อบต."])),
-    (1, "follow", lambda user, rng: make_event(user, "follow")),
-    (1, "sticker", lambda user, rng: make_event(
+    (1, "follow", lambda user, rng: [make_event(user, "follow")]),
+    (1, "sticker", lambda user, rng: [make_event(
         user, "message", message={"type": "sticker", "id": str(rng.randrange(10**12)),
-                                  "packageId": "1", "stickerId": "1"})),
-    (1, "postback", lambda user, rng: postback_event(user, "manual:none")),
+                                  "packageId": "1", "stickerId": "1"})]),
+    (1, "postback", lambda user, rng: [postback_event(user, "manual:none")]),
     (1, "smalltalk", _text(["สวัสดีค่ะ", "ขอบคุณครับ", "555", "🙏"])),
+]
+# Conversations (complaint flow, tracking): weights count scripts, not events.
+FLOW_MIX = [
+    (1, "complaint", complaint_script),
+    (1, "tracking", tracking_script),
 ]
 QUESTIONS = _questions()
 SILENT_KINDS = {"unfollow"}
+CONFIRM = "complaint:confirm"
+CODE_RE = re.compile(r"[A-Z]{1,6}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def default_mix() -> list:
+    """The base mix, with the conversations when their flows are registered."""
+    from handlers.flows import FLOW_MODULES
+
+    mix = list(BASE_MIX)
+    if "handlers.flows.complaint" in FLOW_MODULES:
+        mix.append(FLOW_MIX[0])
+    if "handlers.flows.tracking" in FLOW_MODULES:
+        mix.append(FLOW_MIX[1])
+    return mix
 
 
 @dataclass
@@ -406,7 +445,7 @@ class Load:
                  mix=None, seed: int = 8, max_tries: int = 60, give_up_after: float = 90):
         self.cluster = cluster
         self.rate = rate
-        self.mix = mix or BASE_MIX
+        self.mix = mix or default_mix()
         self.users = [f"U{uuid.uuid4().hex}" for _ in range(users)]
         self.threads = threads
         self.rng = random.Random(seed)
@@ -460,8 +499,19 @@ class Load:
                 order = self._user_order[user]
             try:
                 _, kind, build = rng.choices(self.mix, weights=weights)[0]
-                event = build(user, rng)
-                self.deliver(event, kind, user, order)
+                script = build(user, rng)
+                for step, event in enumerate(script):
+                    label = kind if len(script) == 1 else f"{kind}:{step + 1}"
+                    if kind == "complaint" and step == len(script) - 1:
+                        label = CONFIRM
+                    if step:
+                        if not self._next_slot():
+                            break
+                        with self.lock:
+                            self._user_order[user] += 1
+                            order = self._user_order[user]
+                    if not self.deliver(event, label, user, order).acked:
+                        break  # LINE gave up on this one: the conversation stops here
             finally:
                 with self.lock:
                     self._free_users.append(user)
@@ -548,6 +598,11 @@ class Report:
     delivered_twice: list = field(default_factory=list)
     stray: list = field(default_factory=list)  # LINE got something no outbox row explains
     out_of_order: list = field(default_factory=list)
+    no_receipt: list = field(default_factory=list)  # confirmation acked, no receipt sent
+    two_receipts: list = field(default_factory=list)  # one confirmation, more than one
+    case_incomplete: list = field(default_factory=list)  # receipt sent, case not whole
+    cases_filed: int = 0
+    receipts: int = 0
     sent_as: dict = field(default_factory=dict)
     e2e: list = field(default_factory=list)  # event sent -> first message at LINE, seconds
     ack: list = field(default_factory=list)
@@ -558,13 +613,15 @@ class Report:
             ("not_done", self.not_done), ("handled_twice", self.handled_twice),
             ("unanswered", self.unanswered), ("undelivered", self.undelivered),
             ("delivered_twice", self.delivered_twice), ("stray", self.stray),
-            ("out_of_order", self.out_of_order)) if value}
+            ("out_of_order", self.out_of_order), ("no_receipt", self.no_receipt),
+            ("two_receipts", self.two_receipts), ("case_incomplete", self.case_incomplete),
+        ) if value}
 
     def figures(self) -> dict:
         return {
             "sent": self.sent, "acked": self.acked, "never_acked": self.never_acked,
             "redelivered": self.redelivered, "statuses": self.statuses,
-            "sent_as": self.sent_as,
+            "sent_as": self.sent_as, "receipts": self.receipts, "cases_filed": self.cases_filed,
             "ack_p50_ms": _pct_ms(self.ack, 50), "ack_p99_ms": _pct_ms(self.ack, 99),
             "e2e_p50_ms": _pct_ms(self.e2e, 50), "e2e_p99_ms": _pct_ms(self.e2e, 99),
             "problems": {k: len(v) for k, v in self.problems.items()},
@@ -595,6 +652,7 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
             outbox = list(c.execute(text(
                 "select id, retry_key, source_event_id, created_at, status, sent_as, "
                 "reply_deadline from outbox_messages order by id")))
+            cases = _cases(c)
     finally:
         engine.dispose()
 
@@ -612,6 +670,7 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
             by_reply_token[entry.get("reply_token")].append(entry)
 
     explained: set[int] = set()
+    delivered: dict[str, list] = defaultdict(list)
     first_seq: dict[str, int] = {}
     first_at: dict[str, float] = {}
     sent_as: Counter = Counter()
@@ -639,6 +698,7 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
             if len(hits) > 1:
                 report.delivered_twice.append((r.event_id, r.kind, o.id,
                                                [h["kind"] for h in hits]))
+            delivered[r.event_id].extend(hits)
             for h in hits:
                 sent_as[h["kind"]] += 1
                 if r.event_id not in first_seq or h["seq"] < first_seq[r.event_id]:
@@ -648,6 +708,26 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
             report.e2e.append(first_at[r.event_id] - r.first_sent)
     report.stray = [(e["seq"], e["kind"]) for e in received if e["seq"] not in explained]
     report.sent_as = dict(sent_as)
+
+    # Complaints: each confirmation that got a 200 brought one receipt (one delivery, one
+    # code), and each code in a receipt is a case with all its parts.
+    report.cases_filed = len(cases)
+    for r in sent:
+        if r.kind != CONFIRM or not r.acked:
+            continue
+        hits = delivered.get(r.event_id, [])
+        codes = [code for h in hits
+                 for code in set(CODE_RE.findall(json.dumps(h["messages"], ensure_ascii=False)))]
+        if not codes:
+            report.no_receipt.append((r.event_id, r.user[:9]))
+            continue
+        report.receipts += 1
+        if len(codes) > 1:
+            report.two_receipts.append((r.event_id, codes))
+        for code in set(codes):
+            missing = _case_missing(cases.get(code))
+            if missing:
+                report.case_incomplete.append((code, missing))
 
     # One user's events: handled (first outbox row) and delivered in the order sent.
     first_row = {eid: rows[0].id for eid, rows in rows_by_event.items() if rows}
@@ -663,6 +743,36 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
                 if k2 < k1:
                     report.out_of_order.append((user[:9], name, o1, o2))
     return report
+
+
+def _cases(connection) -> dict[str, dict]:
+    try:
+        rows = list(connection.execute(text(
+            "select id, code, identity_mode, wrapped_key is not null as keyed, "
+            "secret_hash is not null as secret, office_id from cases")))
+    except Exception:  # no cases table in this build
+        connection.rollback()
+        return {}
+    fields: dict[int, set] = defaultdict(set)
+    for case_id, name in connection.execute(text("select case_id, field from case_fields")):
+        fields[case_id].add(name)
+    return {row.code: {"mode": row.identity_mode, "keyed": row.keyed, "secret": row.secret,
+                       "office": row.office_id, "fields": fields[row.id]} for row in rows}
+
+
+def _case_missing(case: dict | None) -> list[str]:
+    if case is None:
+        return ["the case itself"]
+    missing = [] if case["keyed"] else ["data key"]
+    if not case["office"]:
+        missing.append("office")
+    if "description" not in case["fields"]:
+        missing.append("description")
+    if case["mode"] in ("identified", "confidential"):
+        missing += [f for f in ("name", "phone") if f not in case["fields"]]
+    elif not case["secret"]:
+        missing.append("secret hash")
+    return missing
 
 
 def print_figures(title: str, report: Report, extra: dict | None = None) -> None:

@@ -68,3 +68,18 @@ def test_no_answer_to_a_reply_is_retried_as_a_reply_not_pushed(line_user, worker
     delivery.deliver_due(services.sessions, services.vault, real, clock)
     assert calls == ["reply"]
     assert [e["kind"] for e in fake_line.received()] == ["reply"]
+
+
+def test_no_first_reply_that_a_crash_retry_could_not_follow_in_time(line_user, worker,
+                                                                     services, fake_line, clock):
+    """Found by test_kill.py under a 30 s backlog: the retry after a crash came after the
+    token's deadline and pushed a second copy. A first reply is only tried while a retry
+    after the lease would still be in time; later the answer goes as a push."""
+    from storage.outbox import LEASE
+
+    _handled(line_user, worker)
+    with services.sessions() as session:
+        deadline = session.execute(select(OutboxMessage)).scalar_one().reply_deadline
+    clock.now = deadline - LEASE  # a crash-retry would land on the deadline: too late
+    delivery.deliver_due(services.sessions, services.vault, services.line_api(), clock)
+    assert [e["kind"] for e in fake_line.received()] == ["push"]

@@ -28,6 +28,7 @@ MAX_ATTEMPTS = 3
 # LINE accepts a reply token for about a minute after the event; keep a margin.
 REPLY_TOKEN_LIFE = timedelta(seconds=50)
 PURGE_EVERY = timedelta(hours=1)
+SENDERS = 4
 
 
 def utcnow() -> datetime:
@@ -43,6 +44,7 @@ class Worker:
         line: LineApi,
         clock: Callable[[], datetime] = utcnow,
         poll_seconds: float = 0.05,
+        senders: int | None = None,
     ):
         self.sessions = sessions
         self.vault = vault
@@ -51,6 +53,12 @@ class Worker:
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.wakeup = threading.Event()
+        self._outbox_wakeup = threading.Event()
+        # Delivery threads: several on PostgreSQL (claims lock rows, SKIP LOCKED); SQLite
+        # has no row locks, so one.
+        if senders is None:
+            senders = SENDERS if sessions.kw["bind"].dialect.name == "postgresql" else 1
+        self.senders = senders
         self._stop = threading.Event()
         self._last_purge = datetime.min.replace(tzinfo=UTC)
 
@@ -87,17 +95,45 @@ class Worker:
                 return
 
     def run_forever(self) -> None:
+        """Handle events in this thread; deliver in `senders` threads of their own.
+
+        Delivery waits on LINE (tens of milliseconds a call from Thailand, seconds when it
+        is slow); done in the same loop as handling, one worker handled at most one event
+        per LINE round trip, and a backlog grew at 50 events/s (bench/soak.py).
+        """
         log.info("worker started")
+        senders = [threading.Thread(target=self._send_forever, name=f"tambon-sender-{i}",
+                                    daemon=True) for i in range(self.senders)]
+        for thread in senders:
+            thread.start()
         while not self._stop.is_set():
             try:
-                self.run_until_idle(max_rounds=200)
+                for _ in range(200):
+                    if not self.process_one():
+                        break
+                    self._outbox_wakeup.set()
                 self._purge_if_due()
             except Exception as error:  # a lost database connection: wait, then go on
                 log.error("worker loop error: %s", type(error).__name__)
                 self._stop.wait(1.0)
             self.wakeup.wait(self.poll_seconds)
             self.wakeup.clear()
+        self._outbox_wakeup.set()
+        for thread in senders:
+            thread.join(timeout=15)
         log.info("worker stopped")
+
+    def _send_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sent = deliver_due(self.sessions, self.vault, self.line, self.clock)
+            except Exception as error:  # a lost database connection: wait, then go on
+                log.error("sender loop error: %s", type(error).__name__)
+                self._stop.wait(1.0)
+                continue
+            if not sent:
+                self._outbox_wakeup.wait(self.poll_seconds)
+                self._outbox_wakeup.clear()
 
     def stop(self) -> None:
         self._stop.set()

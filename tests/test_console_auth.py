@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from bot.app import create_app
 from bot.console import credentials
-from bot.console.models import ConsoleSession
 from storage.models import Officer
+from storage.models.console import ConsoleSession
 from tests.test_console_support import (
     PASSWORD,
     audit_rows,

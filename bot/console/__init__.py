@@ -9,7 +9,6 @@ from __future__ import annotations
 
 def register(app, services) -> None:
     from bot.console import (  # noqa: F401  (routes on the blueprint)
-        models,  # noqa: F401  (its tables on Base.metadata)
         views_admin,
         views_cases,
     )

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.console import credentials
-from bot.console.models import STAGE_OK, STAGE_TOTP, ConsoleSession, TotpUse
 from storage import audit
+from storage.models.console import STAGE_OK, STAGE_TOTP, ConsoleSession, TotpUse
 from storage.models.officers import ROLES, Officer
 from storage.vault import Vault
 

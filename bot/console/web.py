@@ -22,9 +22,9 @@ from flask import (
 )
 
 from bot.console import access, accounts
-from bot.console.models import STAGE_OK, STAGE_TOTP
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
+from storage.models.console import STAGE_OK, STAGE_TOTP
 
 log = logging.getLogger("tambon.console")
 

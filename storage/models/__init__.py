@@ -3,6 +3,7 @@
 from storage.db import Base
 from storage.models.audit import AuditRecord
 from storage.models.cases import Case, CaseEvent, CaseField, Evidence
+from storage.models.console import ConsoleSession, TotpUse
 from storage.models.conversation import Conversation
 from storage.models.inbox import InboxEvent
 from storage.models.manual import ManualEntry, UnansweredQuestion
@@ -17,6 +18,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseField",
+    "ConsoleSession",
     "Evidence",
     "IdentityRequest",
     "Officer",
@@ -25,6 +27,7 @@ __all__ = [
     "ManualEntry",
     "OutboxMessage",
     "Rating",
+    "TotpUse",
     "UnansweredQuestion",
     "UTCDateTime",
     "utcnow",

@@ -77,6 +77,8 @@ class Case(Base):
         Index("ix_cases_queue", "office_id", "status", "due_at"),
         Index("ix_cases_user", "user_key"),
         Index("ix_cases_created", "created_at"),
+        # The supervisor's queue across every office, by deadline.
+        Index("ix_cases_due", "due_at"),
     )
 
     @property

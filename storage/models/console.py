@@ -1,7 +1,7 @@
 """The console's own tables: signed-in sessions and the last TOTP step each officer used.
 
-They live here rather than in storage/models because nothing but the console reads them;
-migration 0004 creates them. Both hang off `officers` with ON DELETE CASCADE.
+Only the console reads them; migration 0004 creates them. Both hang off `officers`
+with ON DELETE CASCADE.
 """
 
 from __future__ import annotations

@@ -171,3 +171,8 @@ def test_expired_tracking_tells_the_user(line_user, clock):
     line_user.say("ติดตามเรื่อง")
     clock.advance(minutes=31)
     assert "หมดเวลา" in texts_of(line_user.say("TH-2222-3333"))
+
+
+def test_asked_for_a_code_the_user_may_start_a_complaint_instead(line_user):
+    assert "ไม่พบเรื่อง" in texts_of(line_user.say("ติดตามเรื่อง"))
+    assert "ประเภทใด" in texts_of(line_user.say("ร้องเรียน"))

@@ -447,7 +447,7 @@ def _file(st: dict, ctx: Context) -> list[dict]:
         return [say(text("complaint_confirm_incomplete"), _confirm_quick())]
     drafts.discard(ctx.session, st["draft_id"])
     state.clear(ctx)  # for an anonymous case: nothing left that leads back to this user
-    log.info("event %s: complaint filed as %s", ctx.event_id, filed.code)
+    # No event id beside the code: for an anonymous case that pair would lead back.
     return cap(_receipt(filed, st, ctx))
 
 

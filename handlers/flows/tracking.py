@@ -14,7 +14,7 @@ from handlers import menu
 from handlers.cases import casework, codes, evidence, tracking
 from handlers.cases.evidence import EvidenceRefused
 from handlers.context import Context
-from handlers.flows import media, state
+from handlers.flows import media, registered_flows, state
 from handlers.flows.complaint_input import CANCEL_WORDS, DONE_WORDS, MENU_WORDS, is_one_of, words
 from handlers.messages import cap, reply_with_camera_roll, reply_with_text, say
 from handlers.texts import text
@@ -89,9 +89,11 @@ def on_message(message: dict, ctx: Context) -> list[dict]:
         code, rest = st.get("code"), typed
     if code is not None:
         return cap(_open_code(code, rest, ctx))
-    if step == "ask_secret":
+    moved_on = bool(typed) and any(
+        flow.wants(typed) for flow in registered_flows() if flow.FLOW != FLOW)
+    if step == "ask_secret" and not moved_on:
         return [say(text("tracking_ask_secret_again"), _finish_quick())]
-    if step == "ask_code":
+    if step == "ask_code" and not moved_on:
         return [say(text("tracking_ask_code_again"), _finish_quick())]
     # Looking at a list or a case and typing something else: they moved on.
     state.clear(ctx)

@@ -11,8 +11,9 @@ Prints one line a minute: events sent and acknowledged, events handled, errors (
 other than 200), p50/p99 acknowledgement latency, p50/p99 end-to-end latency (event sent
 until its answer reached the fake LINE) and the resident memory of each process. At the end:
 the exactly-once check of tests/faults (lost, handled twice, delivered twice, out of order)
-and the targets: zero lost, zero 500, memory growth under 10 MB over the last 20 minutes
-(over the last two thirds of a shorter run). Exit status 1 when a target is missed.
+and the targets: zero lost, zero 500, memory growth of the web and worker processes under
+10 MB over the last 20 minutes (the last two thirds of a shorter run; the fake LINE keeps
+all it received, so it grows by design). Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -181,7 +182,8 @@ def main() -> int:
     tail = rows[-20:] if len(rows) > 20 else rows[len(rows) // 3:]
     growth = {}
     if len(tail) >= 2:
-        for name in tail[-1]["rss_mb"]:
+        # The fake LINE keeps everything it received (a test double): not the bot's memory.
+        for name in [n for n in tail[-1]["rss_mb"] if n != "fake-line"]:
             if name in tail[0]["rss_mb"]:
                 growth[name] = round(tail[-1]["rss_mb"][name] - tail[0]["rss_mb"][name], 1)
     print(f"memory growth over the last {len(tail)} minutes (MB): {json.dumps(growth)}")

@@ -111,6 +111,13 @@ def two(cluster: Cluster, scale: float):
 SCENARIOS = {"kill": (kill, 2, 2), "pg": (pg, 2, 2), "line": (line, 1, 1), "two": (two, 2, 2)}
 
 
+def _terminate(*_) -> None:
+    """Unwind once (`timeout` signals the child and then its whole group: a second
+    SIGTERM in the middle of stopping the processes would leave them running)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(143)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS),
@@ -120,7 +127,7 @@ def main() -> int:
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"no such scenario: {', '.join(sorted(unknown))}")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _terminate)
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     server = os.environ.get("TAMBON_TEST_DATABASE_URL") or DEFAULT_SERVER
     failed = []

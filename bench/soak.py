@@ -130,6 +130,13 @@ class Meter:
         self.engine.dispose()
 
 
+def _terminate(*_) -> None:
+    """Unwind once (`timeout` signals the child and then its whole group: a second
+    SIGTERM in the middle of stopping the processes would leave them running)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(143)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=30)
@@ -140,7 +147,7 @@ def main() -> int:
     args = parser.parse_args()
     # SIGTERM unwinds like Ctrl-C, so every process started here is stopped and the
     # database dropped.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _terminate)
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     server = os.environ.get("TAMBON_TEST_DATABASE_URL") or DEFAULT_SERVER
     workdir = Path(tempfile.mkdtemp(prefix="tambon-soak-"))
@@ -170,7 +177,7 @@ def main() -> int:
                       f"{row['e2e_p99_ms']} {json.dumps(row['rss_mb'])}", flush=True)
         finally:
             load.stop()
-        counts = wait_until_settled(url, 600)
+        counts = wait_until_settled(url, 2400)
         report = check(cluster, load.sent)
         meter.close()
         print("settled: " + json.dumps(counts))

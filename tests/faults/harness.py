@@ -76,7 +76,10 @@ def fresh_pg_database(server_url: str, prefix: str = "tambon_faults"):
     """A new, empty database on the server of `server_url`; dropped afterwards."""
     base, _, _ = server_url.rpartition("/")
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(_sa_url(base + "/postgres"), isolation_level="AUTOCOMMIT")
+    # pre-ping: after a server restart (test_postgres_restart) the pooled connection is
+    # dead, and the DROP at the end failed quietly, leaving the database behind.
+    admin = create_engine(_sa_url(base + "/postgres"), isolation_level="AUTOCOMMIT",
+                          pool_pre_ping=True)
     try:
         with admin.connect() as c:
             c.execute(text(f'CREATE DATABASE "{name}"'))

@@ -72,7 +72,7 @@ def test_tip_form_never_500(client, kind, description, location, when, who, cont
     assert THAI.search(answer.get_data(as_text=True))
 
 
-@HYPOTHESIS
+@settings(HYPOTHESIS, max_examples=25)  # two Argon2 checks an example
 @given(code=form_text, secret=form_text, info=form_text)
 def test_track_pages_never_500(client, tip, code, secret, info):
     TRACK_LIMIT.reset()
@@ -100,7 +100,6 @@ def test_guessing_from_one_address_is_rate_limited(client, tip):
     answers = []
     for i in range(TRACK_LIMIT.limit + 3):
         answers.append(_track(client, f"TH-AAAA-{i:04d}", "0000 0000 0000 0000", address))
-        _unlock(client, code)
     limited = [a for a in answers if "ถี่เกินไป" in a.get_data(as_text=True)
                or a.status_code == 429]
     assert len(limited) >= 3, [a.status_code for a in answers]

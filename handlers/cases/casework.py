@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.cases import deadlines
-from handlers.cases.notify import notify_complainant
+from handlers.cases.notify import can_notify, notify_complainant
 from handlers.messages import say
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
@@ -129,9 +129,16 @@ def change_status(
                    date=thai_date(now))
     if body:
         message += "\n\n" + body
+    messages = [say(message)]
     if new_status in CLOSED_STATUSES:
-        message += "\n\n" + text("case_push_closed_hint")
-    notify_complainant(session, vault, case, [say(message)], now)
+        messages[0] = say(message + "\n\n" + text("case_push_closed_hint"))
+        if can_notify(case):
+            # A closed case may be rated 1-5 (ITA counts satisfaction); web and anonymous
+            # complainants rate on the tracking page instead.
+            from handlers.satisfaction import offer_for_case
+
+            messages.append(offer_for_case(session, case, now))
+    notify_complainant(session, vault, case, messages, now)
     log.info("case %s: %s -> %s (event %s)", case.code, old, new_status, event.id)
     return event
 

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import importlib
 
-FLOW_MODULES: list[str] = ["handlers.flows.tracking", "handlers.flows.complaint"]
+FLOW_MODULES: list[str] = [
+    "handlers.flows.tracking",
+    "handlers.flows.complaint",
+    # Only active after a rating was given: takes the optional comment typed next.
+    "handlers.satisfaction",
+]
 
 
 def registered_flows() -> list:

@@ -5,6 +5,7 @@ from storage.models.audit import AuditRecord
 from storage.models.cases import Case, CaseEvent, CaseField, Evidence
 from storage.models.console import ConsoleSession, TotpUse
 from storage.models.conversation import Conversation
+from storage.models.drafts import DraftFile
 from storage.models.inbox import InboxEvent
 from storage.models.manual import ManualEntry, UnansweredQuestion
 from storage.models.officers import IdentityRequest, Officer
@@ -23,6 +24,7 @@ __all__ = [
     "IdentityRequest",
     "Officer",
     "Conversation",
+    "DraftFile",
     "InboxEvent",
     "ManualEntry",
     "OutboxMessage",

@@ -51,10 +51,17 @@ def build_services(settings: Settings | None = None) -> Services:
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        vault=Vault(load_keyring(settings)),
+        vault=Vault(load_keyring(settings), reload=_ring_reloader(settings)),
         org=load_organization(settings.org_dir),
         signature=SignatureValidator(settings.channel_secret),
     )
+
+
+def _ring_reloader(settings: Settings):
+    """A ring kept in a file can gain keys while we run (`tambon keys rotate`)."""
+    if settings.keyring_json:
+        return None
+    return lambda: load_keyring(settings)
 
 
 def create_app(services: Services | None = None) -> Flask:

@@ -115,3 +115,33 @@ def test_tambon_keys_rotate(tmp_path, monkeypatch, sessions, database_url, org, 
     assert _all_open(sessions, Vault(new_ring), org, clock) == 4
     again = CliRunner().invoke(cli_module.cli, ["keys", "rotate", "--rewrap-only"])
     assert again.exit_code == 0 and "0 case keys re-wrapped" in again.output
+
+
+def test_a_running_process_opens_cases_rewrapped_by_a_rotation_it_did_not_see(tmp_path):
+    """Web and worker processes keep their vault while `tambon keys rotate` runs elsewhere."""
+    from storage.vault import KeyRing, Vault
+
+    path = tmp_path / "keyring.json"
+    ring = KeyRing.generate(development=False)
+    ring.save_file(path)
+    running = Vault(KeyRing.load_file(path), reload=lambda: KeyRing.load_file(path))
+    _, wrapped = running.new_data_key("case-key:TP-1")
+    rotated = ring.with_new_active_key()
+    rotated.save_file(path)
+    rewrapped = Vault(rotated).rewrap_data_key(wrapped, "case-key:TP-1")
+    assert running.unwrap_data_key(rewrapped, "case-key:TP-1") == Vault(rotated).unwrap_data_key(
+        rewrapped, "case-key:TP-1")
+    assert running.active_id == rotated.active_id  # new seals now use the new key
+
+
+def test_a_ring_with_another_index_key_is_not_taken_on_reload(tmp_path):
+    from storage.vault import KeyRing, Vault, VaultError
+
+    ring = KeyRing.generate(development=False)
+    stranger = KeyRing.generate(development=False).with_new_active_key()
+    running = Vault(ring, reload=lambda: stranger)
+    blob = Vault(stranger).seal(b"x", "a")
+    import pytest
+
+    with pytest.raises(VaultError):
+        running.open(blob, "a")

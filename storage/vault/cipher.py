@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -113,12 +115,33 @@ def _parse_ring_header(blob: object) -> tuple[str, int]:
 class Vault:
     """Seals and opens under a :class:`KeyRing`. Holds no other state; thread-safe."""
 
-    def __init__(self, ring: KeyRing) -> None:
+    def __init__(self, ring: KeyRing, reload: Callable[[], KeyRing] | None = None) -> None:
         if not isinstance(ring, KeyRing):
             raise TypeError("Vault needs a KeyRing")
-        self._ring = ring
+        self._use(ring)
+        # Re-reads the ring (its file) when a blob names a key this process has not seen:
+        # `tambon keys rotate` adds a key while web and worker processes keep running.
+        self._reload = reload
+        self._reload_lock = threading.Lock()
+
+    def _use(self, ring: KeyRing) -> None:
         # One AESGCM object per ring key, built once.
         self._aeads = {kid: AESGCM(ring.key(kid)) for kid in ring.key_ids}
+        self._ring = ring
+
+    def _aead_for(self, key_id: str):
+        aead = self._aeads.get(key_id)
+        if aead is not None or self._reload is None:
+            return aead
+        with self._reload_lock:
+            if key_id not in self._aeads:
+                fresh = self._reload()
+                # A ring that dropped keys or changed the index key would break old rows
+                # and every blind index: keep the one we have.
+                if (set(self._ring.key_ids) <= set(fresh.key_ids)
+                        and fresh.index_key == self._ring.index_key):
+                    self._use(fresh)
+        return self._aeads.get(key_id)
 
     def __repr__(self) -> str:
         return f"Vault({self._ring!r})"
@@ -146,7 +169,7 @@ class Vault:
         ad_text = _check_aad(aad)
         key_id, start = _parse_ring_header(blob)
         blob = bytes(blob)
-        aead = self._aeads.get(key_id)
+        aead = self._aead_for(key_id)
         if aead is None:
             # Key ids are not secret; naming the missing one helps whoever restores
             # an old ring.

@@ -53,8 +53,10 @@ def rotate(path: str | None, rewrap_only: bool, batch: int) -> None:
     click.echo(f"tambon: {result.checked} cases checked, {result.rewrapped} case keys "
                f"re-wrapped under {ring.active_id}")
     if not rewrap_only:
-        click.echo("tambon: restart web and worker processes so they load the new ring; "
-                   "then run `tambon keys rotate --rewrap-only` once more for cases they "
+        # Running processes with a ring file pick up the new key the first time they meet
+        # it; cases they sealed under the old key meanwhile are caught by a second pass.
+        click.echo("tambon: processes that read the ring from an environment variable need a "
+                   "restart; then run `tambon keys rotate --rewrap-only` once more for cases "
                    "filed meanwhile")
 
 

@@ -11,7 +11,7 @@ from storage.db import upgrade
 log = logging.getLogger("tambon.startup")
 
 
-def prepare(port: int | None, migrate: bool = True) -> Services:
+def prepare(port: int | None, migrate: bool = True, warm: bool = True) -> Services:
     settings = load_settings()
     if settings.development and settings.line_api_base is None and port is not None:
         settings = settings.with_line_api_base(f"http://127.0.0.1:{port}{FAKE_LINE_PATH}")
@@ -19,7 +19,19 @@ def prepare(port: int | None, migrate: bool = True) -> Services:
     if migrate:
         upgrade(services.engine)
         load_default_data(services)
+    if warm:
+        warm_up(services)
     return services
+
+
+def warm_up(services: Services) -> None:
+    """Build the manual's search index now, so the first citizen does not wait for it."""
+    try:
+        from handlers.manual.store import index_for
+    except ImportError:
+        return
+    with services.sessions() as session:
+        index_for(session, services.org)
 
 
 def load_default_data(services: Services) -> None:

@@ -54,6 +54,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.wakeup = threading.Event()
         self._outbox_wakeup = threading.Event()
+        self._heads = inbox.Heads()
         # Delivery threads: several on PostgreSQL (claims lock rows, SKIP LOCKED); SQLite
         # has no row locks, so one.
         if senders is None:
@@ -68,7 +69,7 @@ class Worker:
         """Handle the next due event. False when there was none."""
         with self.sessions() as session:
             session.begin()
-            row = inbox.claim_next(session, self.clock())
+            row = inbox.claim_next(session, self.clock(), self._heads)
             if row is None:
                 session.rollback()
                 return False

@@ -27,6 +27,8 @@ def dispatch(event: dict, ctx: Context) -> list[dict]:
         # Another channel (a human chat) holds the conversation: store, answer nothing.
         return []
     kind = event.get("type")
+    if not isinstance(kind, str):
+        kind = None  # LINE never sends this; a forged or broken body must not crash us
     if kind in SILENT_EVENTS:
         return []
     if kind == "follow":
@@ -41,7 +43,9 @@ def dispatch(event: dict, ctx: Context) -> list[dict]:
 
 
 def on_message(event: dict, ctx: Context) -> list[dict]:
-    message = event.get("message") or {}
+    message = event.get("message")
+    if not isinstance(message, dict):
+        message = {}
     flow = _active_flow(ctx)
     if flow is not None:
         return flow.on_message(message, ctx)
@@ -73,7 +77,8 @@ def answer_question(text: str, ctx: Context) -> list[dict]:
 
 
 def on_postback(event: dict, ctx: Context) -> list[dict]:
-    data = str((event.get("postback") or {}).get("data") or "")
+    postback = event.get("postback")
+    data = str(postback.get("data") or "") if isinstance(postback, dict) else ""
     prefix = data.split(":", 1)[0]
     handler = _postback_handlers().get(prefix)
     if handler is None:

@@ -238,11 +238,6 @@ def test_a_poisoned_event_does_not_stop_the_others(client, services, worker, fak
                for e in fake_line.received())
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "handlers/events.py (not the worker's to fix; reported to the lead): an event whose "
-    "'type' is a list or object raises TypeError (unhashable) and a 'message' or 'postback' "
-    "that is not an object raises AttributeError; the worker parks them and apologises, "
-    "so the user still gets a Thai answer, three attempts later"))
 @settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(event=events())

@@ -14,7 +14,7 @@ from handlers.cases import casework
 from handlers.cases.evidence import EvidenceFile, EvidenceRefused, check_limits
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
-from storage.models.cases import Case, CaseEvent, Evidence
+from storage.models.cases import Case, CaseEvent, Evidence, SecretGuard
 from storage.vault import (
     DUMMY_SECRET_HASH,
     Vault,
@@ -67,37 +67,73 @@ def owns(case: Case, user_key: str | None) -> bool:
 
 def open_with_secret(session: Session, code: str | None, secret: str, now: datetime
                      ) -> SecretCheck:
-    """Check a case secret. Five wrong tries within an hour lock the case for an hour
-    (even the right secret is refused while locked). The caller commits."""
+    """Check a case secret. Five wrong tries within an hour lock the code for an hour (even
+    the right secret is refused while locked). A code with no case is counted and locked
+    the same way, after the same Argon2id work, so the answers never tell whether a case
+    exists. The caller commits."""
     case = case_by_code(session, code) if code else None
     if case is None or case.secret_hash is None:
-        verify_case_secret(secret, DUMMY_SECRET_HASH)  # the same work as a real check
-        return SecretCheck("wrong")
+        return _guess_at_missing_case(session, code, secret, now)
     if session.bind.dialect.name == "postgresql":
         # Two guesses at once must not both read "4 failures so far".
         session.refresh(case, with_for_update=True)
-    if case.locked_until is not None and now < case.locked_until:
+    if _locked(case, now):
         return SecretCheck("locked", locked_until=case.locked_until)
-    if case.secret_window_start is None or now - case.secret_window_start >= TRY_WINDOW:
-        case.secret_window_start = now
-        case.secret_failures = 0
     if verify_case_secret(secret, case.secret_hash):
-        case.secret_failures = 0
-        case.secret_window_start = None
-        case.locked_until = None
+        _reset(case)
         if case_secret_needs_rehash(case.secret_hash):
             case.secret_hash = hash_case_secret(secret)
         return SecretCheck("ok", case=case)
-    case.secret_failures = (case.secret_failures or 0) + 1
-    if case.secret_failures >= MAX_TRIES:
-        case.locked_until = now + LOCK_FOR
-        case.secret_failures = 0
-        case.secret_window_start = None
+    if _count_failure(case, now):
         audit.append(session, actor="citizen", action="secret_locked", now=now,
                      case_code=case.code, detail=f"{MAX_TRIES} wrong secrets")
         log.warning("case %s locked after %s wrong secrets", case.code, MAX_TRIES)
         return SecretCheck("locked", locked_until=case.locked_until)
     return SecretCheck("wrong")
+
+
+def _guess_at_missing_case(session: Session, code: str | None, secret: str, now: datetime
+                           ) -> SecretCheck:
+    from handlers.cases.codes import normalize
+
+    canonical = normalize(code) if code else None
+    guard = None
+    if canonical is not None:
+        guard = session.get(SecretGuard, canonical, with_for_update=(
+            session.bind.dialect.name == "postgresql"))
+        if guard is None:
+            guard = SecretGuard(code=canonical, secret_failures=0)
+            session.add(guard)
+        if _locked(guard, now):
+            return SecretCheck("locked", locked_until=guard.locked_until)
+    verify_case_secret(secret, DUMMY_SECRET_HASH)  # the same work as a real check
+    if guard is not None and _count_failure(guard, now):
+        return SecretCheck("locked", locked_until=guard.locked_until)
+    return SecretCheck("wrong")
+
+
+def _locked(holder, now: datetime) -> bool:
+    return holder.locked_until is not None and now < holder.locked_until
+
+
+def _reset(holder) -> None:
+    holder.secret_failures = 0
+    holder.secret_window_start = None
+    holder.locked_until = None
+
+
+def _count_failure(holder, now: datetime) -> bool:
+    """Count one wrong secret on a case or a guard; True when it now locks."""
+    if holder.secret_window_start is None or now - holder.secret_window_start >= TRY_WINDOW:
+        holder.secret_window_start = now
+        holder.secret_failures = 0
+    holder.secret_failures = (holder.secret_failures or 0) + 1
+    if holder.secret_failures < MAX_TRIES:
+        return False
+    holder.locked_until = now + LOCK_FOR
+    holder.secret_failures = 0
+    holder.secret_window_start = None
+    return True
 
 
 def public_timeline(session: Session, vault: Vault, case: Case) -> list[casework.TimelineEntry]:

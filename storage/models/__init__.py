@@ -2,7 +2,7 @@
 
 from storage.db import Base
 from storage.models.audit import AuditRecord
-from storage.models.cases import Case, CaseEvent, CaseField, Evidence
+from storage.models.cases import Case, CaseEvent, CaseField, Evidence, SecretGuard
 from storage.models.console import ConsoleSession, TotpUse
 from storage.models.conversation import Conversation
 from storage.models.drafts import DraftFile
@@ -29,6 +29,7 @@ __all__ = [
     "ManualEntry",
     "OutboxMessage",
     "Rating",
+    "SecretGuard",
     "TotpUse",
     "UnansweredQuestion",
     "UTCDateTime",

@@ -133,3 +133,18 @@ class Evidence(Base):
     sealed_original: Mapped[bytes] = mapped_column(LargeBinary)
     sealed_clean: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SecretGuard(Base):
+    """Wrong-secret counting for a case code that has no case.
+
+    Guesses at a code that does not exist are counted and locked exactly like guesses at a
+    real case, so five wrong tries cannot tell whether a code exists.
+    """
+
+    __tablename__ = "secret_guards"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    secret_failures: Mapped[int] = mapped_column(Integer, default=0)
+    secret_window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

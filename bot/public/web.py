@@ -268,14 +268,22 @@ def _track_page(session, case, secret: str, *, notice: str | None = None,
                  max_mb=evidence_rules.MAX_MB)
 
 
+def _case_or_refusal(session):
+    """(the case the posted code and secret open, None) or (None, the form again, 400)."""
+    case, error = _open_case(session, request.form)
+    if case is not None:
+        return case, None
+    return None, _page("public/track_form.html", 400,
+                       code=(request.form.get("code") or "")[:40], error=error)
+
+
 @public.post("/track")
 def track_post():
     svc = services()
     with svc.sessions() as session, session.begin():
-        case, error = _open_case(session, request.form)
+        case, refusal = _case_or_refusal(session)
         if case is None:
-            return _page("public/track_form.html", 400,
-                         code=(request.form.get("code") or "")[:40], error=error)
+            return refusal
         return _track_page(session, case, request.form.get("secret", ""))
 
 
@@ -283,10 +291,9 @@ def track_post():
 def track_add():
     svc = services()
     with svc.sessions() as session, session.begin():
-        case, error = _open_case(session, request.form)
+        case, refusal = _case_or_refusal(session)
         if case is None:
-            return _page("public/track_form.html", 400,
-                         code=(request.form.get("code") or "")[:40], error=error)
+            return refusal
         secret = request.form.get("secret", "")
         checked = forms.check_addition(request.form, request.files.getlist("files"))
         if checked.ok:

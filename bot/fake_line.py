@@ -116,6 +116,8 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
         if (fault := injected()) is not None:
             return fault
         body = request.get_json(silent=True) or {}
+        if (refused := _invalid_messages(body)) is not None:
+            return refused
         token = body.get("replyToken")
         with state.lock:
             if not token or token in state.used_reply_tokens:
@@ -131,6 +133,8 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
         if (fault := injected()) is not None:
             return fault
         body = request.get_json(silent=True) or {}
+        if (refused := _invalid_messages(body)) is not None:
+            return refused
         retry_key = request.headers.get("X-Line-Retry-Key")
         with state.lock:
             if retry_key and retry_key in state.retry_keys:
@@ -190,6 +194,21 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
         return jsonify({"ok": True})
 
     return bp
+
+
+def _invalid_messages(body: dict):
+    """LINE refuses a call whose messages are not 1 to 5 valid message objects (400)."""
+    from linebot.v3.messaging.models import Message
+
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
+        return jsonify({"message": "messages must be 1 to 5 message objects"}), 400
+    for message in messages:
+        try:
+            Message.from_dict(message)
+        except Exception as error:  # the SDK's models say what LINE would refuse
+            return jsonify({"message": f"invalid message: {type(error).__name__}"}), 400
+    return None
 
 
 def _sent(entry: dict) -> dict:

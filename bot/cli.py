@@ -58,10 +58,22 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 @cli.command()
 def worker() -> None:
     """Run the worker as its own process (production: several, on PostgreSQL)."""
+    import signal
+
     from bot.startup import prepare
 
     services = prepare(port=None, migrate=False)
-    _make_worker(services).run_forever()
+    running = _make_worker(services)
+
+    def finish(signum, _frame):
+        # A deploy sends SIGTERM: finish the event and the sends in hand, then leave, rather
+        # than have them taken over by another worker after their lease runs out.
+        logging.getLogger("tambon.worker").info("signal %s: stopping", signum)
+        running.stop()
+
+    signal.signal(signal.SIGTERM, finish)
+    signal.signal(signal.SIGINT, finish)
+    running.run_forever()
 
 
 def _make_worker(services):

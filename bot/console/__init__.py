@@ -11,6 +11,7 @@ def register(app, services) -> None:
     from bot.console import (  # noqa: F401  (routes on the blueprint)
         views_admin,
         views_cases,
+        views_manual,
     )
     from bot.console.web import console
 

@@ -42,8 +42,8 @@ def callback():
     if not events:
         return "OK", 200  # LINE's "Verify" button sends no events
     try:
-        with services.sessions() as session, session.begin():
-            new = store_events(session, services.vault, events, services.clock())
+        with services.engine.begin() as connection:
+            new = store_events(connection, services.vault, events, services.clock())
     except SQLAlchemyError as error:
         # Not stored, so not acknowledged: LINE will redeliver.
         log.error("webhook could not store %s events: %s", len(events), type(error).__name__)

@@ -50,6 +50,15 @@ def _pg_engine():
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_manual_index_check():
+    """Each test has its own database: check it, not a previous test's, for manual edits."""
+    from handlers.manual.store import forget_cached_index
+
+    forget_cached_index()
+    yield
+
+
 @pytest.fixture
 def database_url(tmp_path, _pg_engine) -> str:
     if _pg_engine is None:

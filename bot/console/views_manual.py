@@ -112,6 +112,10 @@ def manual_edit(entry_id: str):
     db().flush()
     # Only the id: the entry's text is in the manual itself, not the audit log.
     audit.append(db(), actor=actor(), action="manual_edit", now=now(), detail=new_id)
+    # This process answers with the edit at once; others within a couple of seconds.
+    from handlers.manual.store import forget_cached_index
+
+    forget_cached_index(services().org.id)
     return redirect(url_for("console.manual_edit", entry_id=new_id, saved="1"), 303)
 
 

@@ -26,6 +26,14 @@ def deliver_due(
         if claimed is None:
             break
         row_id, retry_key, to, messages, reply_token, tried_before = claimed
+        if reply_token is UNKNOWN_REPLY:
+            # A reply that may have landed, and its token is now too old to ask LINE again:
+            # pushing could send it twice, so it counts as sent (a rare loss, logged).
+            log.warning("outbox %s: reply outcome unknown and token expired; not resent",
+                        row_id)
+            _finish(sessions, row_id, clock(), "reply?")
+            delivered += 1
+            continue
         if reply_token is not None:
             result = line.reply(reply_token, messages)
             if result.ok or (tried_before and result.status == 400):
@@ -35,8 +43,11 @@ def deliver_due(
                 delivered += 1
                 continue
             if result.status is None:
-                # No answer at all: the reply may have landed. Try the same token again
-                # while it is fresh (see above) rather than pushing a second copy now.
+                if not result.maybe_delivered:
+                    # Nothing reached LINE: the token is as good as untried.
+                    _untry_reply(sessions, row_id)
+                # Else the reply may have landed: try the same token again while it is
+                # fresh (see above) rather than pushing a second copy now.
                 _retry(sessions, row_id, clock(), result.error, None)
                 continue
             log.info("reply not accepted (%s) for outbox %s; sending as push", result.error, row_id)
@@ -62,7 +73,9 @@ def _claim(sessions: sessionmaker, vault: Vault, now: datetime):
             return None
         reply_token = None
         tried_before = row.reply_tried_at is not None
-        if outbox.use_reply(row, now):
+        if tried_before and row.reply_token is not None and not outbox.use_reply(row, now):
+            reply_token = UNKNOWN_REPLY
+        elif outbox.use_reply(row, now):
             # Recorded before the call: if we die mid-call, the next sender knows the token
             # may be spent and reads LINE's 400 on it as "delivered" (see deliver_due).
             row.reply_tried_at = row.reply_tried_at or now
@@ -77,6 +90,14 @@ def _finish(sessions: sessionmaker, row_id: int, now: datetime, sent_as: str) ->
         row = session.get(outbox.OutboxMessage, row_id)
         outbox.mark_sent(row, now, sent_as)
         log.info("outbox %s sent as %s case=%s", row_id, sent_as, row.case_code or "-")
+
+
+UNKNOWN_REPLY = object()
+
+
+def _untry_reply(sessions, row_id) -> None:
+    with sessions() as session, session.begin():
+        session.get(outbox.OutboxMessage, row_id).reply_tried_at = None
 
 
 def _forget_reply(sessions, row_id) -> None:

@@ -27,6 +27,9 @@ class SendResult:
     status: int | None  # HTTP status, None when the call never got an answer
     retry_after: float | None = None
     error: str = ""
+    # With no answer (status None): whether the request may have reached LINE. A refused
+    # connection sent nothing; a reset or a read timeout after sending may have delivered.
+    maybe_delivered: bool = True
 
     @property
     def retryable(self) -> bool:
@@ -94,8 +97,26 @@ class LineApi:
                 error=f"LINE answered {error.status}",
             )
         except Exception as error:  # connection refused, timeout, TLS: no answer at all
-            return SendResult(ok=False, status=None, error=type(error).__name__)
+            return SendResult(ok=False, status=None, error=type(error).__name__,
+                              maybe_delivered=not _never_sent(error))
         return SendResult(ok=True, status=200)
+
+
+def _never_sent(error: BaseException) -> bool:
+    """True when the connection was never made, so LINE cannot have the request."""
+    from urllib3.exceptions import ConnectTimeoutError  # NewConnectionError is one too
+
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectTimeoutError | ConnectionRefusedError):
+            return True
+        stack += [getattr(current, "reason", None), current.__cause__, current.__context__]
+    return False
 
 
 def _retry_after(headers) -> float | None:

@@ -200,9 +200,11 @@ def test_gunicorn_access_log_from_the_procfile_carries_no_address(tmp_path):
     """Run the Procfile's web command for real and read its access log."""
     import os
     import shlex
+    import shutil
     import signal
     import socket
     import subprocess
+    import sys
     import time
     from pathlib import Path
 
@@ -220,12 +222,16 @@ def test_gunicorn_access_log_from_the_procfile_carries_no_address(tmp_path):
     database = f"sqlite:///{tmp_path / 'tambon.db'}"
     upgrade(make_engine(database))
     env = {**os.environ, "DATABASE_URL": database, "TAMBON_INSTANCE_DIR": str(tmp_path),
-           "TAMBON_SECRET_KEY": "test-secret-key", "PYTHAINLP_OFFLINE": "1"}
+           "TAMBON_SECRET_KEY": "test-secret-key", "PYTHAINLP_OFFLINE": "1",
+           # The Procfile names `gunicorn`: the one installed beside this Python.
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("LINE_CHANNEL_SECRET", None)
     env.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log_file:
-        server = subprocess.Popen(shlex.split(command), cwd=root, env=env, stdout=log_file,
+        argv = shlex.split(command)
+        argv[0] = shutil.which(argv[0], path=env["PATH"]) or argv[0]
+        server = subprocess.Popen(argv, cwd=root, env=env, stdout=log_file,
                                   stderr=subprocess.STDOUT, start_new_session=True)
         try:
             base = f"http://127.0.0.1:{port}"

@@ -83,3 +83,55 @@ def test_no_first_reply_that_a_crash_retry_could_not_follow_in_time(line_user, w
     clock.now = deadline - LEASE  # a crash-retry would land on the deadline: too late
     delivery.deliver_due(services.sessions, services.vault, services.line_api(), clock)
     assert [e["kind"] for e in fake_line.received()] == ["push"]
+
+
+def test_a_reply_that_never_left_goes_as_a_push_once_the_token_is_stale(
+        line_user, worker, services, fake_line, clock):
+    """Connection refused: nothing reached LINE, so the token is as good as untried; once
+    it is too old the answer goes as a push, exactly once."""
+    _handled(line_user, worker)
+    real = services.line_api()
+
+    class Refused:
+        def reply(self, token, messages):
+            return SendResult(ok=False, status=None, error="NewConnectionError",
+                              maybe_delivered=False)
+
+        def push(self, *args):
+            raise AssertionError("no push while the token is fresh")
+
+    delivery.deliver_due(services.sessions, services.vault, Refused(), clock)
+    clock.advance(minutes=2)
+    delivery.deliver_due(services.sessions, services.vault, real, clock)
+    assert [e["kind"] for e in fake_line.received()] == ["push"]
+
+
+def test_a_reply_that_may_have_landed_is_not_pushed_after_its_token_expires(
+        line_user, worker, services, fake_line, clock):
+    """A read timeout after sending, then the token expires: a push could be a second copy."""
+    _handled(line_user, worker)
+
+    class Timeout:
+        def reply(self, token, messages):
+            return SendResult(ok=False, status=None, error="ReadTimeoutError")
+
+        def push(self, *args):
+            raise AssertionError("must not push")
+
+    delivery.deliver_due(services.sessions, services.vault, Timeout(), clock)
+    clock.advance(minutes=2)
+    delivery.deliver_due(services.sessions, services.vault, Timeout(), clock)
+    with services.sessions() as session:
+        row = session.execute(select(OutboxMessage)).scalar_one()
+    assert row.status == "sent" and row.sent_as == "reply?"
+
+
+def test_refused_connection_is_told_apart_from_a_lost_answer():
+    from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
+
+    from bot.line_api import _never_sent
+
+    refused = MaxRetryError(None, "/v2/bot/message/reply",
+                            NewConnectionError(None, "Connection refused"))
+    assert _never_sent(refused)
+    assert not _never_sent(ReadTimeoutError(None, "/v2/bot/message/reply", "read timed out"))

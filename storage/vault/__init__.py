@@ -12,7 +12,7 @@ No Flask, no handlers: this package is imported by everything else, never the re
 from .blind_index import blind_index
 from .cipher import DATA_KEY_BYTES, Vault, VaultError
 from .encoding import make_aad
-from .keyring import ENV_VAR, KeyRing, KeyRingError
+from .key_ring import ENV_VAR, KeyRing, KeyRingError
 from .secrets import (
     DUMMY_SECRET_HASH,
     case_secret_needs_rehash,

@@ -44,7 +44,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .blind_index import blind_index as _blind_index
 from .encoding import IDENTIFIER_RE, encode_parts
-from .keyring import KEY_BYTES, KeyRing
+from .key_ring import KEY_BYTES, KeyRing
 
 __all__ = ["Vault", "VaultError", "DATA_KEY_BYTES"]
 

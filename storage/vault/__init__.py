@@ -1,6 +1,6 @@
 """The vault: what keeps a complainant's identity secret.
 
-* :class:`KeyRing` (``keyring.py``): keys, outside the database (key file or
+* :class:`KeyRing` (``key_ring.py``): keys, outside the database (key file or
   ``TAMBON_KEYRING``), with ids so they rotate.
 * :class:`Vault` (``cipher.py``): AES-256-GCM under the ring, per-case data keys
   (envelope encryption), fields bound to their row and column, blind indexes.

@@ -109,14 +109,18 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
     def authorised() -> bool:
         return request.headers.get("Authorization", "").startswith("Bearer ")
 
-    @bp.post("/v2/bot/message/reply")
-    def reply():
+    def refusal(body: dict):
+        """What LINE answers before it looks at a send: auth, an injected fault, bad messages."""
         if not authorised():
             return jsonify({"message": "Authentication failed"}), 401
         if (fault := injected()) is not None:
             return fault
+        return _invalid_messages(body)
+
+    @bp.post("/v2/bot/message/reply")
+    def reply():
         body = request.get_json(silent=True) or {}
-        if (refused := _invalid_messages(body)) is not None:
+        if (refused := refusal(body)) is not None:
             return refused
         token = body.get("replyToken")
         with state.lock:
@@ -128,12 +132,8 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
 
     @bp.post("/v2/bot/message/push")
     def push():
-        if not authorised():
-            return jsonify({"message": "Authentication failed"}), 401
-        if (fault := injected()) is not None:
-            return fault
         body = request.get_json(silent=True) or {}
-        if (refused := _invalid_messages(body)) is not None:
+        if (refused := refusal(body)) is not None:
             return refused
         retry_key = request.headers.get("X-Line-Retry-Key")
         with state.lock:

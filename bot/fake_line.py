@@ -13,6 +13,7 @@ tokens were used or which retry keys it accepted.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -20,6 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Blueprint, Flask, jsonify, request
+
+# Imported with the module, not on the first call: the SDK's models imported by two request
+# threads at once fail with "cannot access submodule 'messaging' ... circular import", and
+# the fake answered 400 to the first sends after each start (seen in the LINE-outage test).
+from linebot.v3.messaging.models import Message
+
+log = logging.getLogger("tambon.fake_line")
 
 
 @dataclass
@@ -115,7 +123,11 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
             return jsonify({"message": "Authentication failed"}), 401
         if (fault := injected()) is not None:
             return fault
-        return _invalid_messages(body)
+        invalid = _invalid_messages(body)
+        if invalid is not None:
+            # Said in the log too: the bot only sees the status, and a 400 here is a bug.
+            log.warning("refused %s: %s", request.path, invalid[0].get_json()["message"])
+        return invalid
 
     @bp.post("/v2/bot/message/reply")
     def reply():
@@ -125,6 +137,7 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
         token = body.get("replyToken")
         with state.lock:
             if not token or token in state.used_reply_tokens:
+                log.info("refused a reply: reply token %s", "missing" if not token else "used")
                 return jsonify({"message": "Invalid reply token"}), 400
             state.used_reply_tokens.add(token)
         entry = state.record("reply", reply_token=token, messages=body.get("messages", []))
@@ -198,8 +211,6 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
 
 def _invalid_messages(body: dict):
     """LINE refuses a call whose messages are not 1 to 5 valid message objects (400)."""
-    from linebot.v3.messaging.models import Message
-
     messages = body.get("messages")
     if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
         return jsonify({"message": "messages must be 1 to 5 message objects"}), 400
@@ -207,7 +218,8 @@ def _invalid_messages(body: dict):
         try:
             Message.from_dict(message)
         except Exception as error:  # the SDK's models say what LINE would refuse
-            return jsonify({"message": f"invalid message: {type(error).__name__}"}), 400
+            reason = f"{type(error).__name__}: {str(error)[:200]}"
+            return jsonify({"message": f"invalid message: {reason}"}), 400
     return None
 
 

@@ -79,7 +79,8 @@ def worker() -> None:
 def _make_worker(services):
     from bot.worker import Worker
 
-    return Worker(services.sessions, services.vault, services.org, services.line_api())
+    return Worker(services.sessions, services.vault, services.org, services.line_api(),
+                  nice=services.settings.worker_nice)
 
 
 @cli.group()

@@ -12,9 +12,14 @@
 | TAMBON_INSTANCE_DIR | instance | where the SQLite file and the development key ring live |
 | TAMBON_MAX_BODY_BYTES | 262144 | the largest webhook body accepted (413 above) |
 | TAMBON_SECRET_KEY | generated into instance/ in development | signs console sessions |
+| TAMBON_WORKER_NICE | 10 | how much the worker yields the CPU to the web (0-19; see below) |
 
 With neither LINE credential set the service runs in development mode: it signs and
 checks with a fixed development secret and sends to its own fake LINE API.
+
+The worker runs at a lower CPU priority than the web (`nice`): LINE waits about two seconds
+for the webhook's 200 and then redelivers, while an answer a few hundred milliseconds later
+goes unnoticed; on a small server the worker takes whatever CPU the web leaves.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class Settings:
     max_body_bytes: int
     secret_key: str | None
     development: bool
+    worker_nice: int = 10
 
     def with_line_api_base(self, base: str) -> Settings:
         return _replace(self, line_api_base=base)
@@ -96,6 +102,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_positive_int(env, "TAMBON_MAX_BODY_BYTES", 262_144),
         secret_key=env.get("TAMBON_SECRET_KEY") or None,
         development=development,
+        worker_nice=_nice(env),
     )
 
 
@@ -116,6 +123,19 @@ def _redact(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
+
+
+def _nice(env: Mapping[str, str]) -> int:
+    raw = env.get("TAMBON_WORKER_NICE")
+    if raw is None or raw == "":
+        return 10
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 19:
+        raise SettingsError(f"TAMBON_WORKER_NICE must be a whole number from 0 to 19, not {raw!r}")
+    return value
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -7,6 +7,7 @@ processes at once on PostgreSQL, one on SQLite.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -31,6 +32,21 @@ PURGE_EVERY = timedelta(hours=1)
 SENDERS = 4
 
 
+def _lower_priority(steps: int) -> None:
+    """Lower this thread's CPU priority by `steps` (the threads it starts inherit it).
+
+    On Linux a priority belongs to a thread, so inside `tambon serve` only the worker and
+    its senders yield to the web's request threads; `tambon worker` is all worker anyway.
+    """
+    if steps <= 0:
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                       min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + steps))
+    except (AttributeError, OSError) as error:  # not Linux, or not allowed: run as we are
+        log.warning("worker priority unchanged: %s", type(error).__name__)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -45,6 +61,7 @@ class Worker:
         clock: Callable[[], datetime] = utcnow,
         poll_seconds: float = 0.05,
         senders: int | None = None,
+        nice: int = 0,
     ):
         self.sessions = sessions
         self.vault = vault
@@ -60,6 +77,7 @@ class Worker:
         if senders is None:
             senders = SENDERS if sessions.kw["bind"].dialect.name == "postgresql" else 1
         self.senders = senders
+        self.nice = nice
         self._stop = threading.Event()
         self._last_purge = datetime.min.replace(tzinfo=UTC)
 
@@ -102,6 +120,7 @@ class Worker:
         is slow); done in the same loop as handling, one worker handled at most one event
         per LINE round trip, and a backlog grew at 50 events/s (bench/soak.py).
         """
+        _lower_priority(self.nice)
         log.info("worker started")
         senders = [threading.Thread(target=self._send_forever, name=f"tambon-sender-{i}",
                                     daemon=True) for i in range(self.senders)]

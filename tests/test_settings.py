@@ -21,6 +21,8 @@ def test_defaults_are_development_on_sqlite(tmp_path):
     ({"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"}, "key ring"),
     ({"TAMBON_MAX_BODY_BYTES": "big"}, "TAMBON_MAX_BODY_BYTES"),
     ({"TAMBON_ORG_DIR": "/nonexistent"}, "organization.yaml"),
+    ({"TAMBON_WORKER_NICE": "20"}, "TAMBON_WORKER_NICE"),
+    ({"TAMBON_WORKER_NICE": "low"}, "TAMBON_WORKER_NICE"),
 ])
 def test_wrong_settings_name_the_problem(tmp_path, env, words):
     with pytest.raises(SettingsError, match=words):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.app import create_app
@@ -16,6 +17,8 @@ from tests.test_console_support import (
     page_csrf,
     sign_in,
 )
+
+_CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]*"')
 
 
 def test_password_is_argon2id_and_never_stored_plain(services):
@@ -115,6 +118,38 @@ def test_five_failures_within_a_minute_lock_for_fifteen_minutes(client, services
     clock.advance(minutes=1, seconds=1)
     assert sign_in(client, "somchai").status_code == 302
     assert len(audit_rows(services, "account_locked")) == 1
+
+
+def test_unknown_user_wrong_password_and_locked_account_get_the_same_answer(
+        client, services, clock, monkeypatch):
+    make_officer(services, "somchai")
+    make_officer(services, "locked1")
+    for _ in range(5):
+        sign_in(client, "locked1", password="not the password!")
+    hashes_checked = []
+    real_verify = credentials.verify_password
+
+    def counting_verify(password, stored):
+        hashes_checked.append(stored)
+        return real_verify(password, stored)
+
+    monkeypatch.setattr(credentials, "verify_password", counting_verify)
+    answers = {
+        "unknown": sign_in(client, "nobody", password=PASSWORD),
+        "wrong password": sign_in(client, "somchai", password="not the password!"),
+        "locked, right password": sign_in(client, "locked1"),
+    }
+    assert {r.status_code for r in answers.values()} == {401}
+    bodies = {_CSRF_VALUE.sub("", r.get_data(as_text=True)) for r in answers.values()}
+    assert len(bodies) == 1, "the answers differ"
+    [body] = bodies
+    assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in body and "15 นาที" in body
+    # one Argon2id verification on every path, each at the same cost
+    assert len(hashes_checked) == 3
+    assert len({h.split("$")[3] for h in hashes_checked}) == 1
+    # the lock still holds for the right password, and lifts after 15 minutes
+    clock.advance(minutes=15, seconds=1)
+    assert sign_in(client, "locked1").status_code == 302
 
 
 def test_failures_spread_over_more_than_a_minute_do_not_lock(client, services, clock):

@@ -28,6 +28,8 @@ TOTP_STAGE_LIMIT = timedelta(minutes=5)
 # A session's last-seen time is written at most this often (one write per page otherwise).
 TOUCH_EVERY = timedelta(seconds=30)
 ROLES_NEEDING_TOTP = ("custodian", "admin")
+# The one answer to a refused password step: unknown user, wrong password, locked account.
+SIGN_IN_FAILED = "console_sign_in_failed"
 
 
 class AccountError(ValueError):
@@ -160,8 +162,8 @@ def _failure(session: Session, officer: Officer, now: datetime, step: str) -> st
         end_sessions(session, officer, now)
         audit.append(session, actor=actor_of(officer), action="account_locked", now=now,
                      detail=f"{FAILURES_TO_LOCK} failures within a minute")
-        return "console_locked"
-    return "console_bad_credentials" if step == "password" else "console_bad_totp"
+        return SIGN_IN_FAILED if step == "password" else "console_locked"
+    return SIGN_IN_FAILED if step == "password" else "console_bad_totp"
 
 
 def _success(officer: Officer) -> None:
@@ -171,7 +173,11 @@ def _success(officer: Officer) -> None:
 
 def sign_in_password(session: Session, vault: Vault, username: str, password: str,
                      now: datetime) -> SignIn:
-    """The first step. A good password gives a session: full, or waiting for the TOTP code."""
+    """The first step. A good password gives a session: full, or waiting for the TOTP code.
+
+    An unknown or inactive username, a wrong password and a locked account get the same
+    answer (SIGN_IN_FAILED) after the same Argon2id work, so the answer does not tell which
+    usernames exist."""
     username = (username or "").strip().lower()[:60]
     officer = session.execute(
         select(Officer).where(Officer.username == username).with_for_update()
@@ -180,12 +186,13 @@ def sign_in_password(session: Session, vault: Vault, username: str, password: st
         credentials.verify_password(password or "", credentials.DUMMY_PASSWORD_HASH)
         audit.append(session, actor="anonymous", action="sign_in_failed", now=now,
                      detail="unknown or inactive account")
-        return SignIn(False, "console_bad_credentials")
-    if is_locked(officer, now):
+        return SignIn(False, SIGN_IN_FAILED)
+    right = credentials.verify_password(password or "", officer.password_hash)
+    if is_locked(officer, now):  # even the right password: refused, and said the same way
         audit.append(session, actor=actor_of(officer), action="sign_in_failed", now=now,
                      detail="locked")
-        return SignIn(False, "console_locked")
-    if not credentials.verify_password(password or "", officer.password_hash):
+        return SignIn(False, SIGN_IN_FAILED)
+    if not right:
         return SignIn(False, _failure(session, officer, now, "password"))
     roles = officer_roles(officer)
     if officer.sealed_totp is None and needs_totp(roles):

@@ -59,6 +59,16 @@ def _fresh_manual_index_check():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_office_edits_check():
+    """Likewise for the offices an admin edited: routing reads this test's database."""
+    from handlers.routing import edits
+
+    edits._CHECKED_AT.clear()
+    edits._ROUTERS.clear()
+    yield
+
+
 @pytest.fixture
 def database_url(tmp_path, _pg_engine) -> str:
     if _pg_engine is None:

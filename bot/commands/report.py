@@ -30,7 +30,7 @@ def render_report(services, year: int) -> tuple[str, str]:
     now = services.clock()
     with services.sessions() as session:
         result = stats_module.stats_for(session, services.org.id, year,
-                                        office_names(services.org), now)
+                                        office_names(session, services.org), now)
     env = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent.parent
                                               / "public" / "templates"),
                       autoescape=select_autoescape(["html"]))

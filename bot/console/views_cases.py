@@ -34,12 +34,10 @@ MAX_TEXT = 4000
 
 
 def offices() -> dict:
-    cache = services().extras.setdefault("console", {})
-    if "offices" not in cache:
-        from handlers.routing import load_offices
+    """The offices as edited by an admin (handlers/routing/edits.py), by id."""
+    from handlers.routing.edits import offices_for
 
-        cache["offices"] = load_offices(services().org.folder)
-    return cache["offices"]
+    return offices_for(db(), services().org)
 
 
 def office_name(office_id: str) -> str:

@@ -97,9 +97,9 @@ class PublicEvent:
 
 def public_view(session, vault, org, case) -> dict:
     """What the tracking page may show: status, dates, office, the public timeline."""
-    from handlers.routing import load_router
+    from handlers.routing.edits import offices_for
 
-    offices = load_router(org.folder).offices
+    offices = offices_for(session, org)
     events = []
     for entry in _tracking().public_timeline(session, vault, case):
         if entry.kind == "status" and entry.status_to:

@@ -351,10 +351,10 @@ def _year_arg(now) -> int:
     return year
 
 
-def office_names(org) -> dict[str, str]:
-    from handlers.routing import load_router
+def office_names(session, org) -> dict[str, str]:
+    from handlers.routing.edits import offices_for
 
-    return {o.id: o.name for o in load_router(org.folder).offices.values()}
+    return {o.id: o.name for o in offices_for(session, org).values()}
 
 
 @public.get("/stats")
@@ -363,7 +363,8 @@ def stats_page():
     now = svc.clock()
     year = _year_arg(now)
     with svc.sessions() as session:
-        result = stats_module.stats_for(session, svc.org.id, year, office_names(svc.org), now)
+        result = stats_module.stats_for(session, svc.org.id, year,
+                                        office_names(session, svc.org), now)
         years = stats_module.years_with_cases(session, svc.org.id, now)
     if year not in years:
         years = sorted(set(years) | {year}, reverse=True)
@@ -388,7 +389,8 @@ def stats_csv():
     now = svc.clock()
     year = _year_arg(now)
     with svc.sessions() as session:
-        result = stats_module.stats_for(session, svc.org.id, year, office_names(svc.org), now)
+        result = stats_module.stats_for(session, svc.org.id, year,
+                                        office_names(session, svc.org), now)
     body = csv_text(result)
     response = Response(body.encode("utf-8-sig"), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="complaint-stats-{year}.csv"'

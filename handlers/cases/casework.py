@@ -181,9 +181,9 @@ def reroute(session: Session, vault: Vault, org, case: Case, target_office: str,
             actor: str, reason: str, now: datetime) -> CaseEvent:
     """Move the case to another office: never into one the complaint implicates. The
     office's target time is recomputed from the filing date for the new office."""
-    from handlers.routing import load_router
+    from handlers.routing.edits import router_for
 
-    router = load_router(org.folder)
+    router = router_for(session, org)
     reason = _clean(reason)
     if not reason:
         raise CaseworkError("needs_reason", "say why the case moves")

@@ -106,10 +106,10 @@ def _validate(new: NewCase) -> None:
 
 def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) -> FiledCase:
     """Create the case in the caller's transaction. ValueError on an invalid request."""
-    from handlers.routing import load_router
+    from handlers.routing.edits import router_for
 
     _validate(new)
-    router = load_router(org.folder)
+    router = router_for(session, org)
     decision = router.route(routing_text(new), new.kind, allow_raise=new.allow_raise)
     office = router.offices[decision.office]
     anonymous = new.identity_mode == "anonymous"

@@ -357,10 +357,10 @@ def _next_detail(st: dict, ctx: Context) -> list[dict]:
 def _before_confirm(st: dict, ctx: Context) -> list[dict]:
     """A grievance that reads like corruption: ask before filing it as one."""
     if st.get("kind") == "grievance" and not st.get("raise_decided"):
-        from handlers.routing import load_router
+        from handlers.routing.edits import router_for
 
-        decision = load_router(ctx.org.folder).route(routing_text(_new_case(st, ctx)),
-                                                     "grievance")
+        decision = router_for(ctx.session, ctx.org).route(routing_text(_new_case(st, ctx)),
+                                                          "grievance")
         if decision.raised_to_corruption:
             return _go(st, ctx, "raise")
     return _go(st, ctx, "confirm")
@@ -463,9 +463,9 @@ def _receipt(filed, st: dict, ctx: Context) -> list[dict]:
     else:
         messages.append(say(text("complaint_receipt_identified")))
     if filed.outside_bodies:
-        from handlers.routing import load_router
+        from handlers.routing.edits import router_for
 
-        router = load_router(ctx.org.folder)
+        router = router_for(ctx.session, ctx.org)
         decision = router.route(routing_text(_new_case(st, ctx)), filed.case.kind,
                                 allow_raise=st.get("allow_raise", True))
         messages.append(say(router.outside_bodies_message(decision)))

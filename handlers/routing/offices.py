@@ -19,6 +19,18 @@ class OfficesError(ValueError):
     """offices.yaml (or routing.yaml) is missing, malformed or inconsistent."""
 
 
+class PhraseConflict(OfficesError):
+    """A phrase two offices both claim (`category` subject, name or people), or that names
+    an office's people and an executive (`category` executive). `offices` are the ids of
+    the offices that list it; `phrase` is one of its spellings."""
+
+    def __init__(self, message: str, *, phrase: str, category: str, offices: list[str]):
+        super().__init__(message)
+        self.phrase = phrase
+        self.category = category
+        self.offices = offices
+
+
 @dataclass(frozen=True)
 class Office:
     id: str
@@ -151,13 +163,17 @@ def parse_offices(raw: object, path: Path) -> dict[str, Office]:
     return offices
 
 
-def load_offices(org_dir: str | Path) -> dict[str, Office]:
-    """The offices of the organization in `org_dir`, checked; raises OfficesError."""
+def read_offices_file(org_dir: str | Path) -> object:
+    """offices.yaml of `org_dir` as loaded, unchecked; raises OfficesError if unreadable."""
     path = Path(org_dir) / OFFICES_FILE
     if not path.is_file():
         raise OfficesError(f"{path}: file is missing")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as bad:
         raise OfficesError(f"{path}: not valid YAML: {bad}") from bad
-    return parse_offices(raw, path)
+
+
+def load_offices(org_dir: str | Path) -> dict[str, Office]:
+    """The offices of the organization in `org_dir`, checked; raises OfficesError."""
+    return parse_offices(read_offices_file(org_dir), Path(org_dir) / OFFICES_FILE)

@@ -33,7 +33,15 @@ from pathlib import Path
 import yaml
 
 from handlers.routing.matcher import Hit, PhraseMatcher
-from handlers.routing.offices import KINDS, Office, OfficesError, load_offices
+from handlers.routing.offices import (
+    KINDS,
+    OFFICES_FILE,
+    Office,
+    OfficesError,
+    PhraseConflict,
+    parse_offices,
+    read_offices_file,
+)
 from handlers.texts import text
 
 ROUTING_FILE = "routing.yaml"
@@ -179,16 +187,16 @@ class Router:
             for category in ("subject", "name", "people"):
                 owners = sorted({v for c, v in tags if c == category})
                 if len(owners) > 1:
-                    raise OfficesError(
+                    raise PhraseConflict(
                         f"offices.yaml: field {category!r}: {phrase!r} is listed for several "
-                        f"offices ({', '.join(owners)}); a phrase may belong to one office only"
-                    )
+                        f"offices ({', '.join(owners)}); a phrase may belong to one office only",
+                        phrase=phrase, category=category, offices=owners)
             people = {v for c, v in tags if c in ("people", "name")}
             if people and any(c == "executive" for c, _ in tags):
-                raise OfficesError(
+                raise PhraseConflict(
                     f"{ROUTING_FILE}: field 'executives': {phrase!r} is also people of "
-                    f"office {sorted(people)[0]!r} in offices.yaml"
-                )
+                    f"office {sorted(people)[0]!r} in offices.yaml",
+                    phrase=phrase, category="executive", offices=sorted(people))
 
     # --- the decision -------------------------------------------------------------
 
@@ -375,17 +383,26 @@ class Router:
         return "\n".join(lines)
 
 
-@lru_cache(maxsize=8)
-def _load_router(folder: str) -> Router:
-    org_dir = Path(folder)
-    offices = load_offices(org_dir)
+def build_router(org_dir: str | Path, raw_offices: object | None = None) -> Router:
+    """A router over `raw_offices` (offices.yaml's content; default: read the file) and the
+    folder's routing.yaml, every check applied; raises OfficesError (PhraseConflict)."""
+    org_dir = Path(org_dir)
+    if raw_offices is None:
+        raw_offices = read_offices_file(org_dir)
+    offices = parse_offices(raw_offices, org_dir / OFFICES_FILE)
     rules = _load_rules(org_dir / ROUTING_FILE, offices)
     return Router(offices, rules, org_dir)
 
 
+@lru_cache(maxsize=8)
+def _load_router(folder: str) -> Router:
+    return build_router(Path(folder))
+
+
 def load_router(org_dir: str | Path | None = None) -> Router:
     """The router for the organization in `org_dir` (default: the default organization),
-    loaded once per folder."""
+    loaded once per folder, from its files only. Routing a case uses
+    `handlers.routing.edits.router_for`, which adds what an admin changed in the console."""
     if org_dir is None:
         from data import DEFAULT_ORG_DIR
 

@@ -9,6 +9,7 @@ from storage.models.drafts import DraftFile
 from storage.models.inbox import InboxEvent
 from storage.models.manual import ManualEntry, UnansweredQuestion
 from storage.models.officers import IdentityRequest, Officer
+from storage.models.offices import OfficeEdit
 from storage.models.outbox import OutboxMessage
 from storage.models.ratings import Rating
 from storage.models.types import UTCDateTime, utcnow
@@ -22,6 +23,7 @@ __all__ = [
     "ConsoleSession",
     "Evidence",
     "IdentityRequest",
+    "OfficeEdit",
     "Officer",
     "Conversation",
     "DraftFile",

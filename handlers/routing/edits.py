@@ -1,0 +1,153 @@
+"""Offices as an admin edited them in the console, over the organization's offices.yaml.
+
+The YAML is the seed; what the console changed lives in `office_edits`, one row an office,
+holding only the fields that differ from the YAML. `router_for` is what routing uses in
+every process (web and worker alike): it checks the edits' version at most every
+STAMP_CHECK_SECONDS and rebuilds the router when it changed, so a save reaches every
+process within that time (the process that saved it, at once). With no edits it is the
+router of the files, `load_router`.
+
+Office ids never change here: routing.yaml and the cases refer to them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from handlers.routing.offices import Office, OfficesError, read_offices_file
+from handlers.routing.router import Router, build_router, load_router
+from storage.models.offices import OfficeEdit
+
+log = logging.getLogger("tambon.routing")
+
+# What the console may change, in the order the form shows it.
+EDITABLE = ("name", "head_title", "description", "contact", "target_days", "subjects",
+            "names", "people")
+STAMP_CHECK_SECONDS = 2.0
+_CHECKED_AT: dict[tuple[str, str], float] = {}
+_ROUTERS: dict[tuple[str, str], tuple[tuple, Router]] = {}
+
+
+def fields_of(office: Office) -> dict:
+    """The editable fields of `office`, in the shape offices.yaml and the edits keep them."""
+    return {
+        "name": office.name,
+        "head_title": office.head_title,
+        "description": office.description,
+        "contact": dict(office.contact),
+        "target_days": dict(office.target_days),
+        "subjects": list(office.subjects),
+        "names": list(office.names),
+        "people": list(office.people),
+    }
+
+
+def _merged(org_dir, changes: dict[str, dict]) -> list[dict]:
+    """offices.yaml's entries with each office's changed fields put over them."""
+    raw = read_offices_file(org_dir)
+    entries = raw.get("offices") if isinstance(raw, dict) else raw
+    if not isinstance(entries, list):
+        raise OfficesError(f"{org_dir}: offices.yaml has no list 'offices:'")
+    return [
+        {**entry, **changes.get(entry.get("id"), {})} if isinstance(entry, dict) else entry
+        for entry in entries
+    ]
+
+
+def build(org_dir, changes: dict[str, dict]) -> Router:
+    """The router with `changes` ({office id: {field: value}}) over the files; every check
+    of the files applies (OfficesError, PhraseConflict)."""
+    if not changes:
+        return load_router(org_dir)
+    return build_router(org_dir, _merged(org_dir, changes))
+
+
+def read_edits(session: Session, org_id: str) -> dict[str, OfficeEdit]:
+    rows = session.scalars(select(OfficeEdit).where(OfficeEdit.org_id == org_id))
+    return {row.office_id: row for row in rows}
+
+
+def _stamp(session: Session, org_id: str) -> tuple:
+    count, versions, latest = session.execute(
+        select(func.count(), func.coalesce(func.sum(OfficeEdit.version), 0),
+               func.max(OfficeEdit.updated_at)).where(OfficeEdit.org_id == org_id)
+    ).one()
+    return int(count), int(versions), latest
+
+
+def router_for(session: Session, org) -> Router:
+    """The router for `org` with the console's edits: what every case is routed with."""
+    key = (str(session.get_bind().url), org.id)
+    cached = _ROUTERS.get(key)
+    checked = _CHECKED_AT.get(key)
+    if cached is not None and checked is not None and (
+            time.monotonic() - checked < STAMP_CHECK_SECONDS):
+        return cached[1]
+    stamp = _stamp(session, org.id)
+    _CHECKED_AT[key] = time.monotonic()
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    changes = {office_id: dict(row.changes) for office_id, row in read_edits(
+        session, org.id).items() if row.changes}
+    try:
+        router = build(org.folder, changes)
+    except OfficesError:
+        # Saved edits passed these checks; a later offices.yaml can clash with them. Route
+        # with the files rather than not at all, and say so.
+        log.exception("office edits of %s no longer fit offices.yaml; routing with the "
+                      "files alone until they are edited again", org.id)
+        router = load_router(org.folder)
+    _ROUTERS[key] = (stamp, router)
+    return router
+
+
+def offices_for(session: Session, org) -> dict[str, Office]:
+    """The offices of `org` as edited (names, contacts, target days ...), by id."""
+    return router_for(session, org).offices
+
+
+def forget_cached_router(org_id: str | None = None) -> None:
+    """After a save in this process: check the database on the next routing."""
+    for key in list(_CHECKED_AT):
+        if org_id is None or key[1] == org_id:
+            del _CHECKED_AT[key]
+
+
+def save_edit(session: Session, org, office_id: str, values: dict, now: datetime
+              ) -> list[str]:
+    """Save the editable fields of one office as typed (`values`: every field of EDITABLE,
+    already checked one by one). Returns the fields that changed, in EDITABLE's order (empty:
+    nothing saved). Raises OfficesError (a PhraseConflict when another office or an
+    executive already has a word) when the offices would not route with it: nothing is
+    saved then. KeyError for an office the files do not have."""
+    seed = load_router(org.folder).offices[office_id]
+    if session.get_bind().dialect.name == "postgresql":
+        # One save at a time: two admins adding the same word to two offices at once would
+        # each pass the checks alone.
+        session.execute(text("SELECT pg_advisory_xact_lock(7310002)"))
+    rows = read_edits(session, org.id)
+    row = rows.get(office_id)
+    seed_fields = fields_of(seed)
+    current = {**seed_fields, **(row.changes if row is not None else {})}
+    changed = [name for name in EDITABLE if values[name] != current[name]]
+    if not changed:
+        return []
+    mine = {name: values[name] for name in EDITABLE if values[name] != seed_fields[name]}
+    changes = {other: dict(r.changes) for other, r in rows.items() if r.changes}
+    changes[office_id] = mine
+    changes = {k: v for k, v in changes.items() if v}
+    build(org.folder, changes)  # the checks; raises before anything is written
+    if row is None:
+        row = OfficeEdit(org_id=org.id, office_id=office_id, version=0)
+        session.add(row)
+    row.changes = mine
+    row.version += 1
+    row.updated_at = now
+    session.flush()
+    forget_cached_router(org.id)
+    return changed

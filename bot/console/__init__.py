@@ -12,6 +12,7 @@ def register(app, services) -> None:
         views_admin,
         views_cases,
         views_manual,
+        views_offices,
     )
     from bot.console.web import console
 

@@ -23,7 +23,7 @@ MAX_YAML = 30000  # characters in the textarea; an entry is a few thousand
 NEW = "new"  # /admin/manual/new: the form for an entry not yet in the manual
 
 
-def _admin_only() -> None:
+def admin_only() -> None:
     """404 for anyone but an admin, with an audit record (like a case they may not see)."""
     if "admin" not in access.roles(g.officer):
         audit.append(db(), actor=actor(), action="denied_access", now=now(),
@@ -62,7 +62,7 @@ def _skeleton() -> str:
 @console.get("/admin/manual")
 @signed_in()
 def manual_list():
-    _admin_only()
+    admin_only()
     rows = _org_rows()
     audit.append(db(), actor=actor(), action="view_manual", now=now(),
                  detail=f"shown={len(rows)}")
@@ -72,7 +72,7 @@ def manual_list():
 @console.route("/admin/manual/<entry_id>", methods=["GET", "POST"])
 @signed_in()
 def manual_edit(entry_id: str):
-    _admin_only()
+    admin_only()
     is_new = entry_id == NEW
     row = None if is_new else _entry_row(entry_id)
     if not is_new and row is None:

@@ -17,12 +17,13 @@ log = logging.getLogger("tambon.delivery")
 
 def deliver_due(
     sessions: sessionmaker, vault: Vault, line: LineApi, clock: Callable[[], datetime],
-    limit: int = 50,
+    limit: int = 50, heads: outbox.Heads | None = None,
 ) -> int:
-    """Send up to `limit` due messages. Returns how many were delivered."""
+    """Send up to `limit` due messages. Returns how many were delivered. A sender thread
+    passes its own `heads` to reuse the queue heads it found across calls."""
     delivered = 0
     for _ in range(limit):
-        claimed = _claim(sessions, vault, clock())
+        claimed = _claim(sessions, vault, clock(), heads)
         if claimed is None:
             break
         row_id, retry_key, to, messages, reply_token, tried_before = claimed
@@ -66,9 +67,9 @@ def deliver_due(
     return delivered
 
 
-def _claim(sessions: sessionmaker, vault: Vault, now: datetime):
+def _claim(sessions: sessionmaker, vault: Vault, now: datetime, heads=None):
     with sessions() as session, session.begin():
-        row = outbox.claim_due(session, now)
+        row = outbox.claim_due(session, now, heads)
         if row is None:
             return None
         reply_token = None
@@ -87,9 +88,8 @@ def _claim(sessions: sessionmaker, vault: Vault, now: datetime):
 
 def _finish(sessions: sessionmaker, row_id: int, now: datetime, sent_as: str) -> None:
     with sessions() as session, session.begin():
-        row = session.get(outbox.OutboxMessage, row_id)
-        outbox.mark_sent(row, now, sent_as)
-        log.info("outbox %s sent as %s case=%s", row_id, sent_as, row.case_code or "-")
+        case_code = outbox.record_sent(session, row_id, now, sent_as)
+    log.info("outbox %s sent as %s case=%s", row_id, sent_as, case_code or "-")
 
 
 UNKNOWN_REPLY = object()

@@ -71,7 +71,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.wakeup = threading.Event()
         self._outbox_wakeup = threading.Event()
-        self._heads = inbox.Heads()
+        self._heads = inbox.Heads()  # this thread's; each sender keeps its own
         # Delivery threads: several on PostgreSQL (claims lock rows, SKIP LOCKED); SQLite
         # has no row locks, so one.
         if senders is None:
@@ -144,9 +144,11 @@ class Worker:
         log.info("worker stopped")
 
     def _send_forever(self) -> None:
+        heads = outbox.Heads()
         while not self._stop.is_set():
             try:
-                sent = deliver_due(self.sessions, self.vault, self.line, self.clock)
+                sent = deliver_due(self.sessions, self.vault, self.line, self.clock,
+                                   heads=heads)
             except Exception as error:  # a lost database connection: wait, then go on
                 log.error("sender loop error: %s", type(error).__name__)
                 self._stop.wait(1.0)

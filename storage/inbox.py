@@ -6,12 +6,13 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from storage.models.inbox import DONE, PARKED, PENDING, InboxEvent
+from storage.queues import Heads, KeyedQueue
 from storage.vault import Vault
 
 LINE_USER = "line-user"
@@ -110,80 +111,17 @@ def open_body(vault: Vault, row: InboxEvent) -> dict:
     return vault.open_json(row.sealed_body, _aad(row.event_id))
 
 
-class Heads:
-    """Heads of users' queues found by one query, tried over several claims.
-
-    Finding the heads reads every pending row; with tens of thousands waiting that cost
-    came to dominate each claim (bench/soak.py: 2,400 events a minute at 1,000 waiting,
-    900 at 28,000). A worker keeps one `Heads` and asks again when its list is used up
-    or `max_age` old. A listed head stays a head until it is done or parked, so taking it
-    later is still in order; a user's next event simply waits for the next query.
-    """
-
-    def __init__(self, max_age: timedelta = timedelta(seconds=2)):
-        self.max_age = max_age
-        self.ids: list[int] = []
-        self.fetched_at: datetime | None = None
-
-    def due(self, now: datetime) -> bool:
-        return not self.ids or self.fetched_at is None or now - self.fetched_at > self.max_age
+# One queue per user (an event without a user is a queue of its own).
+QUEUE = KeyedQueue(InboxEvent, func.coalesce(InboxEvent.user_key, InboxEvent.event_id),
+                   PENDING, CLAIM_CANDIDATES)
 
 
 def claim_next(session: Session, now: datetime, heads: Heads | None = None
                ) -> InboxEvent | None:
-    """The oldest due event whose user has no earlier event still waiting.
-
-    On PostgreSQL the row stays locked (FOR UPDATE SKIP LOCKED) until the caller commits,
-    so two workers never take the same event; an earlier event of the same user that another
-    worker holds is still `pending`, so this worker leaves that user's later events alone.
-
-    Two steps, so a claim costs one cheap pass over the waiting rows however the planner
-    guesses (one query with NOT EXISTS over every pending row went quadratic on PostgreSQL
-    with a backlog of a few thousand events): first the head of each user's queue (the
-    lowest pending id of each user) among the due rows, then lock the first of those that
-    is still pending. A head stays the head until it is done or parked, so a row still
-    pending under the lock has nothing of its user waiting before it. With `heads`, the
-    first step's answer is kept for the next claims (see `Heads`).
-    """
-    if heads is None:
-        return _lock_first(session, now, _find_heads(session, now))
-    if not heads.due(now):
-        row = _lock_first(session, now, heads.ids)
-        if row is not None:
-            return row
-    heads.ids, heads.fetched_at = _find_heads(session, now), now
-    return _lock_first(session, now, heads.ids)
-
-
-def _lock_first(session: Session, now: datetime, ids: list[int]) -> InboxEvent | None:
-    """Lock the first of `ids` still pending and due, taking the ids tried off the list."""
-    while ids:
-        query = select(InboxEvent).where(
-            InboxEvent.id == ids.pop(0), InboxEvent.status == PENDING,
-            InboxEvent.next_attempt_at <= now,
-        )
-        if session.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=InboxEvent)
-        row = session.execute(query).scalars().first()
-        if row is not None:
-            return row
-    return None
-
-
-def _find_heads(session: Session, now: datetime) -> list[int]:
-    queue = func.coalesce(InboxEvent.user_key, InboxEvent.event_id)
-    heads = (
-        select(func.min(InboxEvent.id))
-        .where(InboxEvent.status == PENDING)
-        .group_by(queue)
-        .scalar_subquery()
-    )
-    return list(session.execute(
-        select(InboxEvent.id)
-        .where(InboxEvent.id.in_(heads), InboxEvent.next_attempt_at <= now)
-        .order_by(InboxEvent.id)
-        .limit(CLAIM_CANDIDATES)
-    ).scalars().all())
+    """The oldest due event whose user has no earlier event still waiting (see
+    `storage.queues`); on PostgreSQL locked until the caller commits, so two workers never
+    take the same event. A worker keeps one `Heads` across claims."""
+    return QUEUE.claim(session, now, heads)
 
 
 def mark_done(row: InboxEvent, now: datetime) -> None:

@@ -47,7 +47,19 @@ def test_outbox_claim_with_thousands_waiting(sessions, vault, clock):
     assert mean < 0.05
 
 
-def test_a_worker_reuses_the_heads_it_found(sessions, vault, clock):
+def _count_head_queries(monkeypatch, queue) -> list[int]:
+    calls = [0]
+    real = queue.find_heads
+
+    def counting(session, now):
+        calls[0] += 1
+        return real(session, now)
+
+    monkeypatch.setattr(queue, "find_heads", counting)
+    return calls
+
+
+def test_a_worker_reuses_the_heads_it_found(sessions, vault, clock, monkeypatch):
     """One head query serves many claims (bench/soak.py: at 28,000 waiting the head query
     made each claim slow and the worker fell from 2,400 to 900 events a minute)."""
     users = [f"U{uuid.uuid4().hex}" for _ in range(BACKLOG // 2)]
@@ -58,29 +70,42 @@ def test_a_worker_reuses_the_heads_it_found(sessions, vault, clock):
         inbox.store_events(session, vault, events, clock())
     heads = inbox.Heads()
     taken = []
-    queries = 0
-    real = inbox._find_heads
-
-    def counting(session, now):
-        nonlocal queries
-        queries += 1
-        return real(session, now)
-
-    inbox._find_heads = counting
-    try:
-        with sessions() as session:
-            for _ in range(100):
-                session.begin()
-                row = inbox.claim_next(session, clock(), heads)
-                taken.append((row.user_key, row.id))
-                inbox.mark_done(row, clock())
-                session.commit()
-    finally:
-        inbox._find_heads = real
-    assert queries <= 3
+    queries = _count_head_queries(monkeypatch, inbox.QUEUE)
+    with sessions() as session:
+        for _ in range(100):
+            session.begin()
+            row = inbox.claim_next(session, clock(), heads)
+            taken.append((row.user_key, row.id))
+            inbox.mark_done(row, clock())
+            session.commit()
+    assert queries[0] <= 3
     assert len({row_id for _, row_id in taken}) == 100
-    # Still each user's oldest first.
-    first_of_user: dict = {}
-    for event_user, row_id in taken:
-        assert event_user not in first_of_user or first_of_user[event_user] < row_id
-        first_of_user.setdefault(event_user, row_id)
+    _assert_each_keys_oldest_first(taken)
+
+
+def test_a_sender_reuses_the_heads_it_found(sessions, vault, clock, monkeypatch):
+    with sessions() as session, session.begin():
+        for i in range(BACKLOG):
+            outbox.enqueue(session, vault, to=f"U{i % 700:032d}",
+                           messages=[{"type": "text", "text": "x"}], now=clock())
+    heads = outbox.Heads()
+    taken = []
+    queries = _count_head_queries(monkeypatch, outbox.QUEUE)
+    now = clock() + timedelta(seconds=1)
+    with sessions() as session:
+        for _ in range(100):
+            session.begin()
+            row = outbox.claim_due(session, now, heads)
+            taken.append((row.recipient_key, row.id))
+            outbox.mark_sent(row, now, "push")
+            session.commit()
+    assert queries[0] <= 4
+    assert len({row_id for _, row_id in taken}) == 100
+    _assert_each_keys_oldest_first(taken)
+
+
+def _assert_each_keys_oldest_first(taken) -> None:
+    first_of_key: dict = {}
+    for key, row_id in taken:
+        assert key not in first_of_key or first_of_key[key] < row_id
+        first_of_key.setdefault(key, row_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 def register(app, services) -> None:
     from bot.console import (  # noqa: F401  (routes on the blueprint)
+        views_account,
         views_admin,
         views_cases,
         views_manual,

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from bot.console import credentials
 from storage import audit
-from storage.models.console import STAGE_OK, STAGE_TOTP, ConsoleSession, TotpUse
+from storage.models.console import (
+    STAGE_ENROL,
+    STAGE_OK,
+    STAGE_TOTP,
+    ConsoleSession,
+    TotpUse,
+)
 from storage.models.officers import ROLES, Officer
 from storage.vault import Vault
 
@@ -25,6 +31,8 @@ FAILURES_TO_LOCK = 5
 LOCK_TIME = timedelta(minutes=15)
 IDLE_LIMIT = timedelta(minutes=30)
 TOTP_STAGE_LIMIT = timedelta(minutes=5)
+# Enrolling a second factor may mean installing an authenticator app first.
+ENROL_STAGE_LIMIT = timedelta(minutes=15)
 # A session's last-seen time is written at most this often (one write per page otherwise).
 TOUCH_EVERY = timedelta(seconds=30)
 ROLES_NEEDING_TOTP = ("custodian", "admin")
@@ -60,7 +68,11 @@ class NewOfficer:
 
 def create_officer(session: Session, vault: Vault, *, username: str, display_name: str,
                    office_id: str, roles: list[str], password: str, offices: dict,
-                   with_totp: bool, actor: str, now: datetime) -> NewOfficer:
+                   with_totp: bool, actor: str, now: datetime,
+                   enrol_later: bool = False) -> NewOfficer:
+    """A new account. Its TOTP seed is made here (and returned, to be shown once) when asked
+    for or when a role needs one, unless `enrol_later`: then the officer sets up their own
+    second factor at their first sign-in (the console's way: nobody else sees the seed)."""
     username = username.strip().lower()
     display_name = display_name.strip()
     if not username or len(username) > 60 or not username.replace(".", "").replace(
@@ -78,7 +90,9 @@ def create_officer(session: Session, vault: Vault, *, username: str, display_nam
         raise AccountError(problem)
     if session.execute(select(Officer.id).where(Officer.username == username)).first():
         raise AccountError("console_error_username_taken")
-    seed = credentials.new_totp_seed() if (with_totp or needs_totp(roles)) else None
+    seed = None
+    if not enrol_later and (with_totp or needs_totp(roles)):
+        seed = credentials.new_totp_seed()
     officer = Officer(
         username=username, display_name=display_name, office_id=office_id,
         roles=",".join(roles), password_hash=credentials.hash_password(password),
@@ -93,15 +107,15 @@ def create_officer(session: Session, vault: Vault, *, username: str, display_nam
     return NewOfficer(officer, seed)
 
 
-def reset_totp(session: Session, vault: Vault, officer: Officer, *, actor: str,
-               now: datetime) -> bytes:
-    seed = credentials.new_totp_seed()
-    officer.sealed_totp = credentials.seal_totp(vault, officer.username, seed)
+def reset_totp(session: Session, officer: Officer, *, actor: str, now: datetime) -> None:
+    """An admin removes an officer's second factor (a lost phone): their sessions end, and
+    they set up a new one themselves (required at their next sign-in when a role needs it,
+    under "บัญชีของฉัน" otherwise). The admin never sees the new seed."""
+    officer.sealed_totp = None
     session.execute(update(TotpUse).where(TotpUse.officer_id == officer.id).values(last_step=0))
     end_sessions(session, officer, now)
     audit.append(session, actor=actor, action="account", now=now,
                  detail=f"totp_reset officer:{officer.id}")
-    return seed
 
 
 def set_active(session: Session, officer: Officer, active: bool, *, actor: str,
@@ -140,13 +154,14 @@ class SignIn:
     error: str | None = None  # text key
     token: str | None = None  # the new session's cookie value
     needs_totp: bool = False
+    needs_enrolment: bool = False  # a role needs TOTP and none is set up yet
 
 
 def is_locked(officer: Officer, now: datetime) -> bool:
     return officer.locked_until is not None and officer.locked_until > now
 
 
-def _failure(session: Session, officer: Officer, now: datetime, step: str) -> str:
+def record_failure(session: Session, officer: Officer, now: datetime, step: str) -> str:
     """Count a failed attempt; lock at the fifth within a minute. Returns the text key."""
     if officer.first_failed_at is None or now - officer.first_failed_at > FAILURE_WINDOW:
         officer.first_failed_at = now
@@ -193,17 +208,20 @@ def sign_in_password(session: Session, vault: Vault, username: str, password: st
                      detail="locked")
         return SignIn(False, SIGN_IN_FAILED)
     if not right:
-        return SignIn(False, _failure(session, officer, now, "password"))
+        return SignIn(False, record_failure(session, officer, now, "password"))
     roles = officer_roles(officer)
     if officer.sealed_totp is None and needs_totp(roles):
-        audit.append(session, actor=actor_of(officer), action="sign_in_failed", now=now,
-                     detail="totp required but not enrolled")
-        return SignIn(False, "console_totp_not_enrolled")
+        # Only the enrolment page until a second factor is set up.
+        _success(officer)
+        token = new_session(session, officer, STAGE_ENROL, now)
+        audit.append(session, actor=actor_of(officer), action="sign_in", now=now,
+                     detail="password; totp enrolment owed")
+        return SignIn(True, token=token, needs_enrolment=True)
     if officer.sealed_totp is not None:
-        token = _new_session(session, officer, STAGE_TOTP, now)
+        token = new_session(session, officer, STAGE_TOTP, now)
         return SignIn(True, token=token, needs_totp=True)
     _success(officer)
-    token = _new_session(session, officer, STAGE_OK, now)
+    token = new_session(session, officer, STAGE_OK, now)
     audit.append(session, actor=actor_of(officer), action="sign_in", now=now,
                  detail="password")
     return SignIn(True, token=token)
@@ -219,7 +237,7 @@ def sign_in_totp(session: Session, vault: Vault, console_session: ConsoleSession
     used = session.get(TotpUse, officer.id)
     step = credentials.verify_totp(seed, code, now, used.last_step if used else None)
     if step is None:
-        key = _failure(session, officer, now, "totp")
+        key = record_failure(session, officer, now, "totp")
         return SignIn(False, key)
     if used is None:
         session.add(TotpUse(officer_id=officer.id, last_step=step))
@@ -228,7 +246,7 @@ def sign_in_totp(session: Session, vault: Vault, console_session: ConsoleSession
     _success(officer)
     # A fresh token for the full session: whatever saw the half-signed-in one gets nothing.
     console_session.ended_at = now
-    token = _new_session(session, officer, STAGE_OK, now)
+    token = new_session(session, officer, STAGE_OK, now)
     audit.append(session, actor=actor_of(officer), action="sign_in", now=now,
                  detail="password+totp")
     return SignIn(True, token=token)
@@ -240,7 +258,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def _new_session(session: Session, officer: Officer, stage: str, now: datetime) -> str:
+def new_session(session: Session, officer: Officer, stage: str, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     session.add(ConsoleSession(token_hash=token_hash(token), officer_id=officer.id,
                                stage=stage, csrf_token=secrets.token_urlsafe(32),
@@ -256,7 +274,8 @@ def load_session(session: Session, token: str | None, now: datetime
     row = session.get(ConsoleSession, token_hash(token))
     if row is None or row.ended_at is not None:
         return None
-    limit = TOTP_STAGE_LIMIT if row.stage == STAGE_TOTP else IDLE_LIMIT
+    limit = {STAGE_TOTP: TOTP_STAGE_LIMIT, STAGE_ENROL: ENROL_STAGE_LIMIT}.get(row.stage,
+                                                                             IDLE_LIMIT)
     if now - row.last_seen_at > limit:
         row.ended_at = now
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot.console import access, accounts, credentials
+from bot.console import access, accounts
 from bot.console.views_cases import APPROVAL_LIFETIME, actor, form_text, office_name, offices
 from bot.console.web import console, db, now, services, signed_in
 from handlers.texts import text
@@ -104,27 +104,21 @@ def officers():
                 display_name=request.form.get("display_name", ""),
                 office_id=request.form.get("office_id", ""),
                 roles=request.form.getlist("roles"), password=request.form.get("password", ""),
-                offices=offices(), with_totp=request.form.get("totp") == "1", actor=actor(),
+                offices=offices(), with_totp=False, enrol_later=True, actor=actor(),
                 now=now())
         except accounts.AccountError as problem:
             error = problem.key
         else:
-            created = _enrolment(made.officer, made.totp_seed)
+            created = made.officer
     listed = db().execute(select(Officer).order_by(Officer.office_id, Officer.username)
                           ).scalars().all()
+    reset = request.args.get("totp_reset", type=int)
+    reset = db().get(Officer, reset) if reset else None
     audit.append(db(), actor=actor(), action="view_accounts", now=now())
     return render_template("console/officers.html", officers=listed, created=created,
-                           error=error, roles=ROLES,
+                           reset=reset, error=error, roles=ROLES,
                            office_choices=[(o, office_name(o)) for o in offices()],
                            office_name=office_name, current=now())
-
-
-def _enrolment(officer: Officer, seed: bytes | None) -> dict:
-    info = {"officer": officer, "seed": None, "uri": None}
-    if seed is not None:
-        info["seed"] = credentials.totp_secret_text(seed)
-        info["uri"] = credentials.totp_uri(seed, officer.username, services().org.short_name)
-    return info
 
 
 @console.post("/officers/<int:officer_id>/<action>")
@@ -136,13 +130,9 @@ def officer_action(officer_id: int, action: str):
     if target.id == g.officer.id and action in ("deactivate", "totp"):
         return redirect(url_for("console.officers", error="console_not_yourself"), 303)
     if action == "totp":
-        seed = accounts.reset_totp(db(), services().vault, target, actor=actor(), now=now())
-        listed = db().execute(select(Officer).order_by(Officer.office_id, Officer.username)
-                              ).scalars().all()
-        return render_template("console/officers.html", officers=listed,
-                               created=_enrolment(target, seed), error=None, roles=ROLES,
-                               office_choices=[(o, office_name(o)) for o in offices()],
-                               office_name=office_name, current=now())
+        # The officer sets up a new second factor themselves; nobody else sees its seed.
+        accounts.reset_totp(db(), target, actor=actor(), now=now())
+        return redirect(url_for("console.officers", totp_reset=target.id), 303)
     if action == "unlock":
         accounts.unlock(db(), target, actor=actor(), now=now())
     else:

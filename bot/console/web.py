@@ -24,7 +24,7 @@ from flask import (
 from bot.console import access, accounts
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
-from storage.models.console import STAGE_OK, STAGE_TOTP
+from storage.models.console import STAGE_ENROL, STAGE_OK, STAGE_TOTP
 
 log = logging.getLogger("tambon.console")
 
@@ -154,12 +154,15 @@ def _bad_request(error):
 # --- guards ----------------------------------------------------------------------------
 
 def signed_in(*needed_roles: str):
-    """The view needs a full session; with roles, at least one of them (else 404)."""
+    """The view needs a full session; with roles, at least one of them (else 404). A
+    session still owing the set-up of a second factor reaches nothing but that page."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             officer = g.get("officer")
+            if officer is not None and g.console_session.stage == STAGE_ENROL:
+                return redirect(url_for("console.account_totp"))
             if officer is None or g.console_session.stage != STAGE_OK:
                 return redirect(url_for("console.login"))
             if needed_roles and not (access.roles(officer) & set(needed_roles)):
@@ -215,6 +218,8 @@ def login():
     if not result.ok:
         return _login_page(result.error, 401)
     g.new_cookie = result.token
+    if result.needs_enrolment:
+        return redirect(url_for("console.account_totp"))
     if result.needs_totp:
         return redirect(url_for("console.totp"))
     db().flush()
@@ -227,6 +232,8 @@ def totp():
         return redirect(url_for("console.login"))
     if g.console_session.stage == STAGE_OK:
         return redirect(home_for(g.officer))
+    if g.console_session.stage == STAGE_ENROL:
+        return redirect(url_for("console.account_totp"))
     assert g.console_session.stage == STAGE_TOTP
     if request.method == "GET":
         return render_template("console/totp.html", error=None)

@@ -15,6 +15,7 @@ from storage.db import Base
 from storage.models.types import UTCDateTime
 
 STAGE_TOTP = "totp"  # password accepted, second factor still owed
+STAGE_ENROL = "enrol"  # password accepted, a second factor is required and not yet set up
 STAGE_OK = "ok"
 
 

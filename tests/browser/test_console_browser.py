@@ -4,6 +4,8 @@ public reply reaching the fake LINE, an identity request denied then approved, a
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
@@ -11,6 +13,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from bot.console import credentials
+from storage.models import Officer
 from tests.test_console_support import LINE_ID, PASSWORD, case_of, file, make_officer
 
 pytestmark = pytest.mark.browser
@@ -62,6 +65,25 @@ def test_wrong_totp_code_shows_thai_error(browser, live_server, services, clock)
     browser.find_element(By.ID, "code").send_keys("000000")
     _submit(browser, browser.find_element(By.ID, "verify"))
     assert "รหัสยืนยันตัวตนไม่ถูกต้อง" in browser.find_element(By.ID, "error").text
+
+
+def test_custodian_sets_up_totp_at_first_sign_in(browser, live_server, services, clock):
+    officer_id, _ = make_officer(services, "cust", office="palad", roles=("custodian",))
+    with services.sessions() as session, session.begin():
+        session.get(Officer, officer_id).sealed_totp = None
+    _sign_in(browser, live_server, "cust")
+    assert browser.current_url.endswith("/console/account/totp")
+    qr = browser.find_element(By.CSS_SELECTOR, "#qr svg")
+    assert qr.size["width"] >= 150  # drawn inline, large enough to scan
+    secret = browser.find_element(By.ID, "totp-secret").text.replace(" ", "")
+    seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    browser.find_element(By.ID, "code").send_keys(credentials.totp_code(seed, clock()))
+    _submit(browser, browser.find_element(By.ID, "enrol"))
+    assert browser.current_url.endswith("/console/requests")
+    _sign_out(browser)
+    clock.advance(seconds=30)
+    _sign_in(browser, live_server, "cust", seed=seed, clock=clock)
+    assert browser.current_url.endswith("/console/requests")
 
 
 def _change_status(browser, status, text=None):

@@ -13,6 +13,7 @@ from data import DEFAULT_ORG_DIR
 from handlers.manual.schema import ManualError, load_manual
 from handlers.manual.search import ManualIndex, build_index, index_for_org, load_synonyms
 from handlers.manual.store import read_entries, record_unanswered, save_entries
+from handlers.thai import clean
 from storage.models import UnansweredQuestion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -138,6 +139,30 @@ def test_vague_question_is_not_confident(index):
 
 def test_thai_digits_and_arabic_digits_score_the_same(index):
     assert index.search("ลูกอายุ๓ขวบ").score == index.search("ลูกอายุ3ขวบ").score
+
+
+def test_numbers_no_entry_uses_do_not_count_against_a_question(index):
+    plain = index.search("ปู่อายุได้เบี้ยเพิ่มไหม")
+    assert index.search("ปู่อายุ๘๓ได้เบี้ยเพิ่มไหม").score == plain.score
+    assert index.search("ปู่อายุแปดสิบได้เบี้ยเพิ่มไหม").score == plain.score
+
+
+def test_a_variant_the_manual_lacks_counts_as_its_standard_form(index):
+    # ตูบ is in the synonym table (-> สุนัข) but in no entry: it must not count as an
+    # unknown word besides
+    assert "ตูบ" not in index.words.postings
+    dog = index.search("สุนัขต้องฉีดวัคซีนทุกปีไหม")
+    assert index.search("ตูบต้องฉีดวัคซีนทุกปีไหม").score == pytest.approx(dog.score)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("แล้วจะทำยังไง", ["แล้ว", "จะ", "ทำ", "ยังไง"]),
+     ("เค้าบอกว่าต้องไป", ["เค้า", "บอก", "ว่า", "ต้อง", "ไป"]),
+     ("ไฟกิ่งติดๆดับๆ", ["ไฟกิ่ง", "ติด", "ดับ", "ๆ"])],
+)
+def test_everyday_phrases_split_into_real_words(index, text, words):
+    assert index._tokens(clean(text)) == words
 
 
 def test_result_json_shape(index):

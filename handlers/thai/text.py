@@ -13,7 +13,7 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 import re  # noqa: E402
 import unicodedata  # noqa: E402
-from collections.abc import Iterable, Sequence  # noqa: E402
+from collections.abc import Callable, Iterable, Sequence  # noqa: E402
 from functools import lru_cache  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -92,8 +92,15 @@ def _base_trie() -> Trie:
         return Trie(thai_words())
 
 
+# Entries of pythainlp's word list that are no words (or hardly ever the word meant) and
+# win against the real ones in everyday phrases: แล้วจะ -> แล้|วจะ, บอกว่า -> บอ|กว่า,
+# ปลูกข้าวต้อง... -> ปลูก|ข้าวต้อง.
+NOT_WORDS = frozenset({"แล้", "วจะ", "บอ", "ข้าวต้อง", "เดินไหม"})
+
+
 class _MergedTrie(Trie):
-    """The default word trie plus a small one of extra words, without copying the default.
+    """The default word trie plus a small one of extra words, without copying the default,
+    less `NOT_WORDS`.
 
     (A Trie of the 62,000 default words costs tens of megabytes; one per vocabulary
     would not do.)
@@ -106,12 +113,14 @@ class _MergedTrie(Trie):
     def prefixes(self, text: str, start: int = 0) -> list[str]:
         own = super().prefixes(text, start)
         found = self.base.prefixes(text, start)
+        if NOT_WORDS.intersection(found):
+            found = [w for w in found if w not in NOT_WORDS]
         if not own:
             return found
         return sorted(set(found).union(own), key=len)
 
     def __contains__(self, key: str) -> bool:
-        return key in self.base or super().__contains__(key)
+        return (key in self.base and key not in NOT_WORDS) or super().__contains__(key)
 
     def __len__(self) -> int:
         return len(self.base) + super().__len__()
@@ -123,8 +132,7 @@ class _MergedTrie(Trie):
 
 @lru_cache(maxsize=32)
 def _trie(extra: frozenset[str]) -> Trie:
-    base = _base_trie()
-    return _MergedTrie(base, extra) if extra else base
+    return _MergedTrie(_base_trie(), extra)
 
 
 @lru_cache(maxsize=1)
@@ -222,11 +230,34 @@ class Synonyms:
             self._compiled = (patterns, longest)
         return self._compiled
 
-    def expand(self, tokens: Sequence[str], keep_original: bool = True) -> list[str]:
+    def replace_unknown(self, tokens: Sequence[str], known: Callable[[str], bool]
+                        ) -> list[str]:
+        """Tokens with each variant that has a token not `known` replaced by its
+        canonical tokens; variants made of known tokens, and other tokens, stay."""
+        patterns, longest = self._patterns()
+        out: list[str] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            for size in range(min(longest, n - i), 0, -1):
+                key = tuple(tokens[i:i + size])
+                target = patterns.get(key)
+                if target is not None:
+                    out.extend(key if all(known(t) for t in key) else target)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def expand(self, tokens: Sequence[str],
+               keep_original: bool | Callable[[str], bool] = True) -> list[str]:
         """Tokens with canonical forms put in for variants found as whole tokens.
 
         With `keep_original` (the default) the variant stays and the canonical tokens
-        follow it; otherwise the variant is replaced.
+        follow it; with False the variant is replaced; with a function, the variant's
+        tokens for which it is true stay.
         """
         patterns, longest = self._patterns()
         if not patterns:
@@ -238,8 +269,10 @@ class Synonyms:
             for size in range(min(longest, n - i), 0, -1):
                 target = patterns.get(tuple(tokens[i:i + size]))
                 if target is not None:
-                    if keep_original:
+                    if keep_original is True:
                         out.extend(tokens[i:i + size])
+                    elif keep_original:
+                        out.extend(t for t in tokens[i:i + size] if keep_original(t))
                     out.extend(target)
                     i += size
                     break

@@ -4,6 +4,7 @@
     python bench/eval_answers.py --split tuning --errors  # list the misses (tuning only!)
     python bench/eval_answers.py --sweep      # tuning: rejection and loss by threshold
     python bench/eval_answers.py --features   # tuning: does a second signal help? (CV)
+    python bench/eval_answers.py --stories    # tuning: the same with a story around them
 
 Splits: `tune` and `holdout` (questions.yaml), `dev2-tune` and `dev2-holdout`
 (questions_dev2.yaml, a second set written later from the entries' content, with harder
@@ -95,11 +96,49 @@ def sweep(index, items: list[dict]) -> None:
     results = [(q["id"] is not None, index.search(q["q"]).score) for q in items]
     ins = [s for y, s in results if y]
     offs = [s for y, s in results if not y]
-    for step in range(26, 46):
+    for step in range(26, 56):
         t = step / 100
         print(f"low={t:.2f} off_topic_rejected={sum(s < t for s in offs) / len(offs):.3f} "
               f"wrongly_rejected={sum(s < t for s in ins) / len(ins):.3f}")
     print(f"highest off-topic score: {max(offs):.3f}")
+
+
+# What people write around a question on LINE: who they are, what happened before,
+# thanks. None of it names a service.
+STORY_PREFIXES = [
+    "พอดีว่าเมื่อวานไปที่อำเภอมาแล้วเค้าบอกว่าให้มาถามที่นี่ ",
+    "ขอโทษที่รบกวนนะคะ พอดีแม่ไม่สบาย ",
+    "ผมทำงานอยู่กรุงเทพ กลับบ้านได้แค่เดือนละครั้ง ",
+    "สวัสดีค่ะ ดิฉันเป็นคนบ้านหนองบัว หมู่ 5 ค่ะ ",
+    "คือหนูไม่ค่อยเข้าใจเรื่องพวกนี้เลย ลองถามเพื่อนแล้วก็ไม่มีใครรู้ ",
+    "ถามแทนยายนะครับ ยายใช้มือถือไม่เป็น ",
+    "เมื่อเช้าโทรไปแล้วไม่มีคนรับสาย ",
+    "รบกวนสอบถามหน่อยนะคะ ",
+]
+STORY_SUFFIXES = [" ขอบคุณล่วงหน้าครับ", " รีบนิดนึงนะคะ", " ตอบด้วยนะครับ รอคำตอบอยู่"]
+
+
+def stories(index, items: list[dict]) -> None:
+    """In-scope lost and off-topic rejected when each question comes with a story before
+    it or a courtesy after it (the answer should not change)."""
+    wraps = [(p, "") for p in STORY_PREFIXES] + [("", x) for x in STORY_SUFFIXES]
+    rows = []
+    for before, after in [("", "")] + wraps:
+        ins = [q for q in items if q["id"] is not None]
+        off = [q for q in items if q["id"] is None]
+        results = [index.search(before + q["q"] + after) for q in ins]
+        lost = sum(r.confidence == "low" for r in results) / len(ins)
+        top1 = sum(r.answer_id == q["id"] for r, q in zip(results, ins, strict=True)) / len(ins)
+        rejected = sum(index.search(before + q["q"] + after).confidence == "low"
+                       for q in off) / len(off)
+        rows.append((top1, lost, rejected))
+        label = (before or after).strip() or "(as written)"
+        print(f"top1={top1:.3f} wrongly_rejected={lost:.3f} off_topic_rejected={rejected:.3f}"
+              f"  {label}")
+    wrapped = rows[1:]
+    print(f"wrapped, mean: top1={sum(r[0] for r in wrapped) / len(wrapped):.3f} "
+          f"wrongly_rejected={sum(r[1] for r in wrapped) / len(wrapped):.3f} "
+          f"off_topic_rejected={sum(r[2] for r in wrapped) / len(wrapped):.3f}")
 
 
 def _fit_logistic(rows: list[list[float]], ys: list[int], lam: float = 1.0, steps: int = 300):
@@ -166,20 +205,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true",
                         help="list misses of the tuning splits (tune, dev2-tune)")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--sweep", action="store_true", help="tune: figures by threshold")
+    parser.add_argument("--sweep", action="store_true", help="tuning: figures by threshold")
     parser.add_argument("--features", action="store_true",
-                        help="tune: the score against other signals, cross-validated")
+                        help="tuning: the score against other signals, cross-validated")
+    parser.add_argument("--stories", action="store_true",
+                        help="tuning: the questions with a story before or thanks after")
     args = parser.parse_args(argv)
     entries = load_manual(args.org_dir)
     index = build_index(entries, args.org_dir)
     items = load_questions(known_ids={e["id"] for e in entries})
     if DEV2.is_file():
         items += load_questions(DEV2, known_ids={e["id"] for e in entries})
-    if BLIND.is_file() and args.split in ("blind", "all") and not (args.sweep or args.features):
+    tool = sweep if args.sweep else compare_signals if args.features else (
+        stories if args.stories else None)
+    if BLIND.is_file() and args.split in ("blind", "all") and tool is None:
         items += [{**q, "split": "blind"} for q in load_questions(BLIND)]
-    if args.sweep or args.features:  # tuning tools: never on a holdout
-        tune = [q for q in items if q["split"] in TUNING]
-        (sweep if args.sweep else compare_signals)(index, tune)
+    if tool is not None:  # tuning tools: never on a holdout
+        tool(index, [q for q in items if q["split"] in TUNING])
         return 0
     if args.split == "all":
         splits = SPLITS

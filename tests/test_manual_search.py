@@ -156,6 +156,19 @@ def test_a_variant_the_manual_lacks_counts_as_its_standard_form(index):
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [("ผมทำงานต่างจังหวัดครับ แม่อยู่บ้านคนเดียว อยากรู้ว่าเบี้ยคนแก่ได้เดือนละเท่าไหร่",
+      "elderly-allowance"),
+     ("เมื่อวานฝนตกหนักทั้งคืนเลยค่ะ ตอนนี้ไฟถนนหน้าบ้านดับ ขอบคุณล่วงหน้าค่ะ",
+      "streetlight-repair")],
+)
+def test_a_story_around_a_question_does_not_sink_it(index, question, expected):
+    result = index.search(question)
+    assert result.answer_id == expected
+    assert result.confidence != "low"
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [("แล้วจะทำยังไง", ["แล้ว", "จะ", "ทำ", "ยังไง"]),
      ("เค้าบอกว่าต้องไป", ["เค้า", "บอก", "ว่า", "ต้อง", "ไป"]),

@@ -2,8 +2,8 @@
 
 Each entry is indexed from its title, short title, keywords and example phrasings
 (examples weigh most), and at the lowest weight from its own content (documents,
-criteria, steps, fee details, notes). A question is cleaned, segmented, expanded with the synonym
-table on whole words, and scored by three rankers:
+criteria, steps, fee details, notes). A question is cleaned, segmented, expanded with
+the synonym table on whole words, and scored by three rankers:
 
 - BM25 over words (after synonyms), entry by entry;
 - BM25 over syllables, which survives odd segmentation and typos;
@@ -12,10 +12,11 @@ table on whole words, and scored by three rankers:
   part, and an entry sharing no word and no syllable with the question is never best).
 
 Each ranker's score is scaled into [0, 1] (BM25 against the most the question's own
-words could score, words no entry knows counting as rare ones; the cosine already is)
-and the three are mixed with weights. The confidence comes from the mixed score of the
-best entry and its margin over the second. Thresholds were set on the tuning part of
-tests/data/questions.yaml only.
+words could score, words no entry knows counting as rare ones, between two and
+`MAX_EVIDENCE` rare words' worth; the cosine already is) and the three are mixed with
+weights. The confidence comes from the mixed score of the best entry and its margin
+over the second. Thresholds were set on the tuning questions only (the tune split of
+tests/data/questions.yaml and the dev2-tune half of tests/data/questions_dev2.yaml).
 
 Measured on the tuning questions (5-fold cross-validation, bench/eval_answers.py
 --features; again with the second development set, and fitting on one set and testing

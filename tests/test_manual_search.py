@@ -190,14 +190,32 @@ def test_holdout_accuracy_floor(entries):
     holdout = [q for q in load_questions() if q["split"] == "holdout"]
     figures = evaluate(index, holdout)
     assert figures["in_scope"] >= 75 and figures["off_topic"] >= 15
-    # measured (holdout seen four times): top1 0.963, top3 0.988, wrongly rejected 0.037,
-    # off-topic rejected 0.85, off-topic confident 0.05; floors a margin below
+    # measured (holdout seen about six times): top1 0.975, top3 0.988, wrongly rejected
+    # 0.037, off-topic rejected 0.90, off-topic confident 0.05; floors a margin below
     assert figures["top1"] >= 0.93
     assert figures["top3"] >= 0.96
     assert figures["wrongly_rejected"] <= 0.05
     assert figures["off_topic_rejected"] >= 0.80
     assert figures["confident_wrong"] <= 0.02
     assert figures["off_topic_confident"] <= 0.10
+
+
+def test_second_development_set_holdout_floor(entries):
+    """The dev2-holdout half of questions_dev2.yaml (hard off-topic questions close to
+    the manual's words), measured once after tuning, stays above a floor."""
+    index = build_index(entries, DEFAULT_ORG_DIR)
+    items = load_questions(Path(__file__).parent / "data" / "questions_dev2.yaml")
+    examples = {e for entry in entries for e in entry["examples"]}
+    assert not [q["q"] for q in items if q["q"] in examples], "questions copied from examples"
+    figures = evaluate(index, [q for q in items if q["split"] == "dev2-holdout"])
+    assert figures["in_scope"] >= 75 and figures["off_topic"] >= 30
+    # measured once: top1 0.938, top3 0.988, wrongly rejected 0.074, off-topic rejected
+    # 0.742, off-topic confident 0.032; floors a margin below
+    assert figures["top1"] >= 0.90
+    assert figures["top3"] >= 0.96
+    assert figures["wrongly_rejected"] <= 0.10
+    assert figures["off_topic_rejected"] >= 0.68
+    assert figures["off_topic_confident"] <= 0.07
 
 
 def test_labelled_questions_cover_every_entry(entries):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.keys import load_keyring
@@ -83,6 +84,17 @@ def create_app(services: Services | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         return {"ok": True}
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The database is down or restarting (or a connection died with it): a page says
+        # so in Thai and asks for a retry, rather than a bare 500.
+        from handlers.texts import text
+
+        log.error("request failed: database unavailable (%s)", type(error).__name__)
+        return (text("core_database_unavailable"), 503,
+                {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "5"})
 
     return app
 

@@ -25,7 +25,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("postgresql://"):
         # SQLAlchemy's default PostgreSQL driver is psycopg2; we ship psycopg 3.
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ping on every checkout: it cost each webhook request a round trip to the server.
+    # After a server restart the first statement on an old connection fails instead; the
+    # pool then drops every connection older than that failure, the webhook retries once
+    # (bot/webhook.py), the worker's loops wait and go on, and pages answer 503 (bot/app.py).
     return create_engine(url, **kwargs)
 
 

@@ -112,3 +112,43 @@ def test_database_down_gets_503_so_line_redelivers(client, settings, services, m
     monkeypatch.setattr("bot.webhook.store_events", broken)
     body, headers = signed_body([_text_event(new_user_id(), "สวัสดี")], settings.channel_secret)
     assert client.post("/callback", data=body, headers=headers).status_code == 503
+
+
+def test_a_connection_that_died_with_a_restart_is_retried_once(client, settings, services,
+                                                               sessions, monkeypatch):
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import OperationalError
+
+    from bot import webhook
+    from storage.models import InboxEvent
+
+    real, calls = webhook.store_events, []
+
+    def first_dies(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("insert", {}, Exception("server closed the connection"),
+                                   connection_invalidated=True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("bot.webhook.store_events", first_dies)
+    body, headers = signed_body([_text_event(new_user_id(), "สวัสดี")], settings.channel_secret)
+    assert client.post("/callback", data=body, headers=headers).status_code == 200
+    assert len(calls) == 2
+    with sessions() as session:
+        assert session.execute(select(func.count(InboxEvent.id))).scalar() == 1
+
+
+def test_pages_say_in_thai_when_the_database_is_down(services):
+    from dataclasses import replace
+
+    from bot.app import create_app
+    from storage.db import make_engine, make_session_factory
+
+    # Nothing listens on port 1: every query fails to connect, as with the server down.
+    down = make_engine("postgresql://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    app = create_app(replace(services, engine=down, sessions=make_session_factory(down)))
+    answer = app.test_client().get("/stats")
+    assert answer.status_code == 503
+    assert "ระบบขัดข้องชั่วคราว" in answer.get_data(as_text=True)
+    assert answer.headers["Retry-After"]

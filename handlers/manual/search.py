@@ -79,6 +79,12 @@ DENSE_MIN = 8
 # wrapped in-scope ones and rejected 0.86 of the wrapped off-topic ones, 3.5 6.5% and
 # 0.89, 4 7.3% and 0.90, 5 13% and 0.94.
 MAX_EVIDENCE = 3.5
+# Cleaning text chunk by chunk gives what cleaning it whole does unless normalize would
+# join chunks: a chunk starting with a vowel or mark that attaches to the letter before
+# the space, or a repeated vowel across a space.
+_JOINS_BACK = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
+                        "\u0e45\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e\u200b\u200c")
+_LEAD_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
 
 
 @dataclass(frozen=True)
@@ -215,27 +221,41 @@ class _NGrams:
         self.idf = {t: math.log((n + 1) / (f + 1)) + 1.0 for t, f in df.items()}
         self.unknown_idf = math.log(n + 1) + 1.0
         # gram -> entry -> (text number within the entry, weight, text number, weight...)
-        postings: dict[str, dict[int, list]] = {}
+        postings: dict[str, dict[int, tuple]] = {}
         self.texts_of = [0] * n_owners
         idf = self.idf
         log, sqrt = math.log, math.sqrt
+        # one entry's texts at a time, then its postings added to the shared ones
+        # (fewer look-ups in the big dict: an entry's texts share most grams)
+        mine: dict[str, list] = {}
+        current = None
         for g, owner in zip(grams, owners, strict=True):
+            if owner != current:
+                self._merge(postings, mine, current)
+                mine, current = {}, owner
             local = self.texts_of[owner]
             self.texts_of[owner] += 1
             vec = [(t, idf[t] if c == 1 else (1 + log(c)) * idf[t]) for t, c in g.items()]
-            norm = sqrt(sum(v * v for _, v in vec)) or 1.0
+            inv = 1.0 / (sqrt(sum(v * v for _, v in vec)) or 1.0)
             for t, v in vec:
-                by_owner = postings.get(t)
-                if by_owner is None:
-                    postings[t] = {owner: [local, v / norm]}
-                elif owner in by_owner:
-                    by_owner[owner] += (local, v / norm)
+                p = mine.get(t)
+                if p is None:
+                    mine[t] = [local, v * inv]
                 else:
-                    by_owner[owner] = [local, v / norm]
-        for by_owner in postings.values():
-            for o, p in by_owner.items():
-                by_owner[o] = tuple(p)
+                    p += (local, v * inv)
+        self._merge(postings, mine, current)
         self.postings = postings
+
+    @staticmethod
+    def _merge(postings: dict, mine: dict, owner) -> None:
+        for t, p in mine.items():
+            by_owner = postings.get(t)
+            if by_owner is None:
+                postings[t] = {owner: tuple(p)}
+            elif owner in by_owner:  # the owner's texts were not all together
+                by_owner[owner] += tuple(p)
+            else:
+                by_owner[owner] = tuple(p)
 
     def _grams(self, text: str) -> Counter:
         s = text.replace(" ", "")
@@ -338,9 +358,26 @@ class ManualIndex:
     # --- text to terms ---
 
     def _clean(self, text: str) -> str:
-        out = self._clean_memo.get(text)
+        """`clean` while building, memoized by text and by the chunks between its
+        spaces (fields repeat chunks across entries; pythainlp's normalize was a
+        quarter of the build)."""
+        memo = self._clean_memo
+        out = memo.get(text)
         if out is None:
-            out = self._clean_memo[text] = clean(text)
+            chunks = text.split()
+            if len(chunks) < 2 or any(c[0] in _JOINS_BACK or c[-1] in _LEAD_VOWELS
+                                      for c in chunks):
+                out = clean(text)
+            else:
+                parts = []
+                for c in chunks:
+                    x = memo.get(c)
+                    if x is None:
+                        x = memo[c] = clean(c)
+                    if x:
+                        parts.append(x)
+                out = " ".join(parts)
+            memo[text] = out
         return out
 
     def _tokens(self, cleaned: str) -> list[str]:

@@ -18,6 +18,7 @@ from handlers.manual.search import ManualIndex, SearchResult
 from handlers.manual.store import index_for, record_unanswered
 from handlers.menu import main_menu_items
 from handlers.messages import MAX_QUICK_REPLIES, cap, label, reply_with_postback, say
+from handlers.routing.edits import office_names
 from handlers.satisfaction import offer_for_answer
 from handlers.texts import text
 from handlers.thai import clean
@@ -117,7 +118,7 @@ def answer_question(question: str, index: ManualIndex, *, session, org, now: dat
     result = index.search(question)
     if result.confidence == "high":
         entry = index.entry(result.answer_id)
-        return result, [cards.entry_card(entry, org.folder)]
+        return result, [cards.entry_card(entry, office_names(session, org))]
     if result.confidence == "medium":
         return result, [candidates_message(result, index)]
     stored = None
@@ -156,8 +157,9 @@ def on_postback(data: str, ctx) -> list[dict]:
     if entry is None:
         return [say(text("manual_unknown_entry"), main_menu_items())]
     if action == cards.SHOW:
-        return [cards.entry_card(entry, org.folder)]
-    detail = cards.detail_message(entry, action, org.folder, org.short_name)
+        return [cards.entry_card(entry, office_names(ctx.session, org))]
+    detail = cards.detail_message(entry, action, office_names(ctx.session, org),
+                                  org.short_name)
     # Having read the details, the citizen may rate the answer (ITA asks for satisfaction).
     return [detail, offer_for_answer(ctx, entry_id=argument)]
 

@@ -258,3 +258,13 @@ def test_the_audit_record_holds_no_text_that_was_typed(admin, services):
     [record] = audit_rows(services, "office_edit")
     assert record.detail == "education changed=name,description,contact,subjects"
     assert re.fullmatch(r"[a-z_]+ changed=[a-z_,]+", record.detail)
+
+
+def test_a_manual_answer_names_the_office_as_edited(admin, line_user):
+    from tests.line_helpers import texts_of
+
+    _save(admin, "welfare", name="กองสวัสดิการสังคม (ชื่อใหม่)")
+    answer = texts_of(line_user.say("ขอเบี้ยผู้สูงอายุต้องใช้เอกสารอะไรบ้างคะ"))
+    assert "กองสวัสดิการสังคม (ชื่อใหม่)" in answer
+    contact = texts_of(line_user.tap("manual:contact:elderly-allowance"))
+    assert "กองสวัสดิการสังคม (ชื่อใหม่)" in contact

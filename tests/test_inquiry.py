@@ -147,4 +147,4 @@ def test_every_reply_keeps_line_limits(org):
         for action in ("steps", "docs", "contact"):
             from handlers.manual.cards import detail_message
 
-            assert len(detail_message(entry, action, org.folder)["text"]) <= 5000
+            assert len(detail_message(entry, action)["text"]) <= 5000

@@ -6,10 +6,7 @@ data/messages/manual.th.yaml; LINE's limits are kept here (altText <= 400, text 
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
+from collections.abc import Mapping
 
 from handlers.messages import MAX_TEXT, label, reply_with_postback, say
 from handlers.texts import has_text, text
@@ -25,20 +22,11 @@ def postback(action: str, entry_id: str) -> str:
     return f"manual:{action}:{entry_id}"
 
 
-@lru_cache(maxsize=8)
-def _office_names(org_dir: str) -> dict[str, str]:
-    path = Path(org_dir) / "offices.yaml"
-    if not path.is_file():
-        return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {o["id"]: o["name"] for o in raw.get("offices", []) if "id" in o and "name" in o}
-
-
-def office_name(office_id: str, org_dir: Path | None = None) -> str:
-    if org_dir is not None:
-        name = _office_names(str(org_dir)).get(office_id)
-        if name:
-            return name
+def office_name(office_id: str, names: Mapping[str, str] | None = None) -> str:
+    """The office's Thai name: as the organization has it (`names`, edited in the console),
+    else the manual's own text for that id."""
+    if names and names.get(office_id):
+        return names[office_id]
     key = f"manual_office_{office_id}"
     return text(key) if has_text(key) else office_id
 
@@ -78,21 +66,21 @@ def document_names(entry: dict, limit: int = CARD_DOCUMENTS) -> str:
     return lines
 
 
-def alt_text(entry: dict, org_dir: Path | None = None) -> str:
+def alt_text(entry: dict, names: Mapping[str, str] | None = None) -> str:
     alt = text("manual_card_alt", title=entry["title"],
-               office=office_name(entry["office"], org_dir),
+               office=office_name(entry["office"], names),
                duration=_short(entry["total_duration"], 100), fee=_short(entry["fee"], 100))
     return alt if len(alt) <= ALT_TEXT_MAX else alt[: ALT_TEXT_MAX - 1] + "…"
 
 
-def entry_card(entry: dict, org_dir: Path | None = None) -> dict:
+def entry_card(entry: dict, names: Mapping[str, str] | None = None) -> dict:
     """The Flex message for a confident answer."""
     entry_id = entry["id"]
     body = [
         {"type": "text", "text": _short(entry["title"], 200), "weight": "bold", "size": "md",
          "wrap": True},
         {"type": "box", "layout": "vertical", "margin": "md", "spacing": "sm", "contents": [
-            _row(text("manual_card_office"), office_name(entry["office"], org_dir)),
+            _row(text("manual_card_office"), office_name(entry["office"], names)),
             _row(text("manual_card_duration"), entry["total_duration"]),
             _row(text("manual_card_fee"), entry["fee"]),
             _row(text("manual_card_documents"), document_names(entry)),
@@ -100,7 +88,7 @@ def entry_card(entry: dict, org_dir: Path | None = None) -> dict:
     ]
     return {
         "type": "flex",
-        "altText": alt_text(entry, org_dir),
+        "altText": alt_text(entry, names),
         "contents": {
             "type": "bubble",
             "body": {"type": "box", "layout": "vertical", "contents": body},
@@ -130,7 +118,7 @@ def _fit(body: str, org: str) -> str:
     return body[: MAX_TEXT - len(tail)] + tail
 
 
-def steps_text(entry: dict, org_dir: Path | None = None, org: str = "") -> str:
+def steps_text(entry: dict, names: Mapping[str, str] | None = None, org: str = "") -> str:
     lines = [text("manual_steps_heading", title=entry["title"])]
     if entry.get("criteria"):
         lines += ["", text("manual_steps_criteria")]
@@ -139,7 +127,7 @@ def steps_text(entry: dict, org_dir: Path | None = None, org: str = "") -> str:
     for number, step in enumerate(entry["steps"], 1):
         lines.append(text("manual_steps_line", number=number, text=step["text"],
                           duration=step["duration"],
-                          office=office_name(step["office"], org_dir)))
+                          office=office_name(step["office"], names)))
     lines += ["", text("manual_steps_total", duration=entry["total_duration"])]
     return _fit("\n".join(lines), org)
 
@@ -160,11 +148,11 @@ def documents_text(entry: dict, org: str = "") -> str:
     return _fit("\n".join(lines), org)
 
 
-def contact_text(entry: dict, org_dir: Path | None = None, org: str = "") -> str:
+def contact_text(entry: dict, names: Mapping[str, str] | None = None, org: str = "") -> str:
     channel = entry["channel"]
     lines = [
         text("manual_contact_heading", title=entry["title"]), "",
-        text("manual_contact_office", office=office_name(entry["office"], org_dir)),
+        text("manual_contact_office", office=office_name(entry["office"], names)),
         text("manual_contact_place", place=channel["place"]),
         text("manual_contact_hours", hours=channel["days_hours"]),
     ]
@@ -181,13 +169,14 @@ def contact_text(entry: dict, org_dir: Path | None = None, org: str = "") -> str
     return _fit("\n".join(lines), org)
 
 
-def detail_message(entry: dict, action: str, org_dir: Path | None = None, org: str = "") -> dict:
+def detail_message(entry: dict, action: str, names: Mapping[str, str] | None = None,
+                   org: str = "") -> dict:
     if action == STEPS:
-        body = steps_text(entry, org_dir, org)
+        body = steps_text(entry, names, org)
     elif action == DOCS:
         body = documents_text(entry, org)
     elif action == CONTACT:
-        body = contact_text(entry, org_dir, org)
+        body = contact_text(entry, names, org)
     else:
         raise ValueError(f"unknown detail {action!r}")
     return say(body, detail_quick_replies(entry, action))

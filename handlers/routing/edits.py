@@ -111,6 +111,13 @@ def offices_for(session: Session, org) -> dict[str, Office]:
     return router_for(session, org).offices
 
 
+def office_names(session: Session | None, org) -> dict[str, str]:
+    """Each office's Thai name by id, as edited; from the files when there is no session."""
+    offices = offices_for(session, org) if session is not None else load_router(
+        org.folder).offices
+    return {office_id: office.name for office_id, office in offices.items()}
+
+
 def forget_cached_router(org_id: str | None = None) -> None:
     """After a save in this process: check the database on the next routing."""
     for key in list(_CHECKED_AT):

@@ -230,25 +230,31 @@ class Synonyms:
             self._compiled = (patterns, longest)
         return self._compiled
 
-    def replace_unknown(self, tokens: Sequence[str], known: Callable[[str], bool]
-                        ) -> list[str]:
-        """Tokens with each variant that has a token not `known` replaced by its
-        canonical tokens; variants made of known tokens, and other tokens, stay."""
+    def _spans(self, tokens: Sequence[str]):
+        """Walk `tokens` left to right, longest variant first: yields (tokens, canonical
+        tokens) for each variant found, and (token,), None for each other token."""
         patterns, longest = self._patterns()
-        out: list[str] = []
-        i = 0
-        n = len(tokens)
+        i, n = 0, len(tokens)
         while i < n:
             for size in range(min(longest, n - i), 0, -1):
                 key = tuple(tokens[i:i + size])
                 target = patterns.get(key)
                 if target is not None:
-                    out.extend(key if all(known(t) for t in key) else target)
+                    yield key, target
                     i += size
                     break
             else:
-                out.append(tokens[i])
+                yield (tokens[i],), None
                 i += 1
+
+    def replace_unknown(self, tokens: Sequence[str], known: Callable[[str], bool]
+                        ) -> list[str]:
+        """Tokens with each variant that has a token not `known` replaced by its
+        canonical tokens; variants made of known tokens, and other tokens, stay."""
+        out: list[str] = []
+        for found, target in self._spans(tokens):
+            keep = target is None or all(known(t) for t in found)
+            out.extend(found if keep else target)
         return out
 
     def expand(self, tokens: Sequence[str],
@@ -259,25 +265,15 @@ class Synonyms:
         follow it; with False the variant is replaced; with a function, the variant's
         tokens for which it is true stay.
         """
-        patterns, longest = self._patterns()
-        if not patterns:
+        if not self._patterns()[0]:
             return list(tokens)
         out: list[str] = []
-        i = 0
-        n = len(tokens)
-        while i < n:
-            for size in range(min(longest, n - i), 0, -1):
-                target = patterns.get(tuple(tokens[i:i + size]))
-                if target is not None:
-                    if keep_original is True:
-                        out.extend(tokens[i:i + size])
-                    elif keep_original:
-                        out.extend(t for t in tokens[i:i + size] if keep_original(t))
-                    out.extend(target)
-                    i += size
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
+        for found, target in self._spans(tokens):
+            if target is None or keep_original is True:
+                out.extend(found)
+            elif keep_original:
+                out.extend(t for t in found if keep_original(t))
+            if target is not None:
+                out.extend(target)
         return out
 

@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 import pytest
 
 from bot.app import create_app
+from handlers import stamped_cache
 from handlers.routing import edits
 from handlers.routing.edits import router_for
+from handlers.stamped_cache import cache_key
 from storage.models import OfficeEdit
 from tests.test_console_support import (
     audit_rows,
@@ -121,13 +123,13 @@ def test_another_process_sees_the_edit_within_seconds(services, monkeypatch):
     # as if in another process, which routed just before the save: it still holds the old
     # router, checked a moment ago
     with services.sessions() as session:
-        key = (str(session.get_bind().url), services.org.id)
-    edits._CHECKED_AT[key] = edits.time.monotonic()
-    assert edits._ROUTERS[key][1] is before
+        key = cache_key(session, services.org.id)
+    edits._ROUTERS._checked_at[key] = stamped_cache.time.monotonic()
+    assert edits._ROUTERS.cached(key) is before
     with services.sessions() as session:
         assert router_for(session, services.org).route(COMPLAINT).office == "palad"
-    later = edits.time.monotonic() + edits.STAMP_CHECK_SECONDS + 0.1
-    monkeypatch.setattr(edits.time, "monotonic", lambda: later)
+    later = stamped_cache.time.monotonic() + edits._ROUTERS.every + 0.1
+    monkeypatch.setattr(stamped_cache.time, "monotonic", lambda: later)
     with services.sessions() as session:
         assert router_for(session, services.org).route(COMPLAINT).office == "welfare"
 
@@ -144,7 +146,6 @@ def test_the_edit_survives_a_restart(admin, services, clock):
     _save(admin, "finance", name="กองคลัง (ทดสอบ)", phone="044-111-222",
           place="ชั้น 3", days_corruption="20")
     edits._ROUTERS.clear()  # a new process: nothing cached
-    edits._CHECKED_AT.clear()
     fresh = create_app(services).test_client()
     _, seed = make_officer(services, "admin2", office="palad", roles=("admin",), totp=True)
     clock.advance(minutes=1)

@@ -7,7 +7,6 @@ from either.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.manual.schema import load_manual, validate_entry
+from handlers.stamped_cache import StampedCache, cache_key
 from handlers.thai import clean
 from storage.models import ManualEntry, UnansweredQuestion
 
@@ -120,45 +120,34 @@ def unanswered(session: Session, org_id: str, limit: int = 100) -> list[Unanswer
 def index_for(session: Session, org):
     """The search index for `org`: from its database entries when it has any, else its files.
 
-    Rebuilt only when the entries in the database changed (count or latest update). That
-    check is itself a query, so it runs at most every STAMP_CHECK_SECONDS per organization:
-    an edit in the console reaches the answers within that time.
+    Rebuilt only when the entries in the database changed (count or latest update), that
+    change read at most every 2 s (see `handlers.stamped_cache`): an edit in the console
+    reaches the answers within that time.
     """
-    from handlers.manual.search import index_for_org, load_synonyms
+    from handlers.manual.search import ManualIndex, index_for_org, load_synonyms
 
-    key = (str(session.get_bind().url), org.id)
-    cached = _DB_INDEXES.get(key)
-    checked = _CHECKED_AT.get(key)
-    if cached is not None and checked is not None and (
-            time.monotonic() - checked < STAMP_CHECK_SECONDS):
-        return cached[1]
-    count, latest = session.execute(
-        select(func.count(ManualEntry.id), func.max(ManualEntry.updated_at))
-        .where(ManualEntry.org_id == org.id)
-    ).one()
-    if not count:
-        return index_for_org(org.folder)
-    _CHECKED_AT[key] = time.monotonic()
-    stamp = (org.id, count, latest)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    from handlers.manual.search import ManualIndex
+    def read_stamp():
+        count, latest = session.execute(
+            select(func.count(ManualEntry.id), func.max(ManualEntry.updated_at))
+            .where(ManualEntry.org_id == org.id)
+        ).one()
+        return count, latest
 
-    index = ManualIndex(read_entries(session, org.id), load_synonyms(org.folder))
-    _DB_INDEXES[key] = (stamp, index)
-    return index
+    def build(stamp):
+        count, _ = stamp
+        if not count:
+            return index_for_org(org.folder)
+        return ManualIndex(read_entries(session, org.id), load_synonyms(org.folder))
+
+    return _INDEXES.get(cache_key(session, org.id), read_stamp, build)
 
 
 def forget_cached_index(org_id: str | None = None) -> None:
     """After an edit in this process: check the database on the next question."""
-    for key in list(_CHECKED_AT):
-        if org_id is None or key[1] == org_id:
-            del _CHECKED_AT[key]
+    _INDEXES.forget(org_id)
 
 
-STAMP_CHECK_SECONDS = 2.0
-_CHECKED_AT: dict[tuple[str, str], float] = {}
-_DB_INDEXES: dict[tuple[str, str], tuple[tuple, object]] = {}
+_INDEXES: StampedCache = StampedCache()
 
 
 def load_manual_if_empty(session: Session, org, now: datetime | None = None) -> int:

@@ -3,7 +3,7 @@
 The YAML is the seed; what the console changed lives in `office_edits`, one row an office,
 holding only the fields that differ from the YAML. `router_for` is what routing uses in
 every process (web and worker alike): it checks the edits' version at most every
-STAMP_CHECK_SECONDS and rebuilds the router when it changed, so a save reaches every
+2 s (see `handlers.stamped_cache`) and rebuilds the router when it changed, so a save reaches every
 process within that time (the process that saved it, at once). With no edits it is the
 router of the files, `load_router`.
 
@@ -13,7 +13,6 @@ Office ids never change here: routing.yaml and the cases refer to them.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime
 
 from sqlalchemy import func, select, text
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from handlers.routing.offices import Office, OfficesError, read_offices_file
 from handlers.routing.router import Router, build_router, load_router
+from handlers.stamped_cache import StampedCache, cache_key
 from storage.models.offices import OfficeEdit
 
 log = logging.getLogger("tambon.routing")
@@ -28,9 +28,7 @@ log = logging.getLogger("tambon.routing")
 # What the console may change, in the order the form shows it.
 EDITABLE = ("name", "head_title", "description", "contact", "target_days", "subjects",
             "names", "people")
-STAMP_CHECK_SECONDS = 2.0
-_CHECKED_AT: dict[tuple[str, str], float] = {}
-_ROUTERS: dict[tuple[str, str], tuple[tuple, Router]] = {}
+_ROUTERS: StampedCache[Router] = StampedCache()
 
 
 def fields_of(office: Office) -> dict:
@@ -82,28 +80,22 @@ def _stamp(session: Session, org_id: str) -> tuple:
 
 def router_for(session: Session, org) -> Router:
     """The router for `org` with the console's edits: what every case is routed with."""
-    key = (str(session.get_bind().url), org.id)
-    cached = _ROUTERS.get(key)
-    checked = _CHECKED_AT.get(key)
-    if cached is not None and checked is not None and (
-            time.monotonic() - checked < STAMP_CHECK_SECONDS):
-        return cached[1]
-    stamp = _stamp(session, org.id)
-    _CHECKED_AT[key] = time.monotonic()
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    changes = {office_id: dict(row.changes) for office_id, row in read_edits(
-        session, org.id).items() if row.changes}
-    try:
-        router = build(org.folder, changes)
-    except OfficesError:
-        # Saved edits passed these checks; a later offices.yaml can clash with them. Route
-        # with the files rather than not at all, and say so.
-        log.exception("office edits of %s no longer fit offices.yaml; routing with the "
-                      "files alone until they are edited again", org.id)
-        router = load_router(org.folder)
-    _ROUTERS[key] = (stamp, router)
-    return router
+
+    def rebuild(_stamp) -> Router:
+        changes = {office_id: dict(row.changes) for office_id, row in read_edits(
+            session, org.id).items() if row.changes}
+        try:
+            router = build(org.folder, changes)
+        except OfficesError:
+            # Saved edits passed these checks; a later offices.yaml can clash with them. Route
+            # with the files rather than not at all, and say so.
+            log.exception("office edits of %s no longer fit offices.yaml; routing with the "
+                          "files alone until they are edited again", org.id)
+            router = load_router(org.folder)
+        return router
+
+    return _ROUTERS.get(cache_key(session, org.id), lambda: _stamp(session, org.id),
+                        rebuild)
 
 
 def offices_for(session: Session, org) -> dict[str, Office]:
@@ -120,9 +112,7 @@ def office_names(session: Session | None, org) -> dict[str, str]:
 
 def forget_cached_router(org_id: str | None = None) -> None:
     """After a save in this process: check the database on the next routing."""
-    for key in list(_CHECKED_AT):
-        if org_id is None or key[1] == org_id:
-            del _CHECKED_AT[key]
+    _ROUTERS.forget(org_id)
 
 
 def save_edit(session: Session, org, office_id: str, values: dict, now: datetime

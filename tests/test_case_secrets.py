@@ -74,7 +74,7 @@ def test_hash_and_verify():
     m = PHC.fullmatch(h1)
     assert m, h1
     mem, t, p = (int(x) for x in m.group(1, 2, 3))
-    assert mem >= 65536 and t >= 3 and p in (1, 2)
+    assert mem >= 19456 and t >= 2 and p in (1, 2)
     assert len(base64.b64decode(m.group(4) + "==")) == 16
     assert secret not in h1
 
@@ -114,6 +114,7 @@ GOOD = (
         ("1234567890123456", GOOD.replace("v=19", "v=16")),
         ("1234567890123456", GOOD.replace("m=65536", "m=1024")),  # downgraded
         ("1234567890123456", GOOD.replace("t=3", "t=1")),
+        ("1234567890123456", GOOD.replace("m=65536", "m=16384")),  # under OWASP's floor
         ("1234567890123456", GOOD.replace("m=65536", "m=4194304")),  # 4 GiB: refused
         ("1234567890123456", GOOD.replace("t=3", "t=999")),
         ("1234567890123456", GOOD.replace("p=1", "p=8")),
@@ -145,3 +146,36 @@ def test_verify_never_raises_even_if_kdf_fails(monkeypatch):
 def test_needs_rehash():
     assert case_secret_needs_rehash(GOOD.replace("t=3", "t=4"))
     assert case_secret_needs_rehash("garbage")
+
+
+def test_a_hash_of_the_earlier_cost_still_opens_and_is_renewed(line_user, sessions, clock):
+    """Cases filed when secrets cost 64 MiB and 3 passes keep working; the right secret
+    re-hashes them at today's cost."""
+    from sqlalchemy import update
+
+    from handlers.cases.tracking import open_with_secret
+    from storage.models import Case
+    from tests.complaint_helpers import case_by_code, file_complaint
+
+    receipt = file_complaint(line_user, "corruption", "confidential")
+    secret = receipt["secret"]
+    earlier = _hash_with(parse_case_secret(secret), memory_kib=65536, iterations=3)
+    assert case_secret_needs_rehash(earlier)
+    with sessions() as session, session.begin():
+        session.execute(update(Case).where(Case.code == receipt["code"])
+                        .values(secret_hash=earlier))
+    with sessions() as session, session.begin():
+        assert open_with_secret(session, receipt["code"], secret, clock()).ok
+    renewed = case_by_code(sessions, receipt["code"]).secret_hash
+    assert renewed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert verify_case_secret(secret, renewed)
+
+
+def _hash_with(secret: str, memory_kib: int, iterations: int) -> str:
+    import os
+
+    salt = os.urandom(16)
+    digest = Argon2id(salt=salt, length=32, iterations=iterations, lanes=1,
+                      memory_cost=memory_kib).derive(secret.encode())
+    b64 = lambda raw: base64.b64encode(raw).decode().rstrip("=")  # noqa: E731
+    return f"$argon2id$v=19$m={memory_kib},t={iterations},p=1${b64(salt)}${b64(digest)}"

@@ -10,8 +10,9 @@ For each database it prints, and writes bench/out/complaint-<db>.json:
    and opening a case key (unwrap under the ring);
 2. the worker taking a confirmed complaint to its receipt, in-process (webhook -> inbox ->
    worker -> file_case -> reply delivered to a fake LINE on loopback): median and p95 ms,
-   for confidential complaints with Argon2id (64 MiB, t=3) and with the hash replaced by a
-   trivial function ("without Argon2id"), and for identified ones (which never hash);
+   for confidential complaints with Argon2id (storage.vault.secrets' cost) and with the
+   hash replaced by a trivial function ("without Argon2id"), and for identified ones
+   (which never hash);
 3. re-wrapping 10,000 case keys after a rotation (storage.rotation.rewrap_all), seconds;
 4. webhook acknowledgement latency (open loop, 200 events/s of citizen questions) while
    complaints are being confirmed at --confirm-rate a second, with the real processes:

@@ -144,3 +144,32 @@ def test_old_ids_are_purged_after_seven_days(line_user, services, clock):
     clock.advance(days=8)
     with services.sessions() as session, session.begin():
         assert purge_old(session, clock()) == 1
+
+
+def test_the_worker_vacuums_its_queue_tables_on_postgresql(line_user, worker, services):
+    """Queue tables churn (insert, two or three updates a row); with autovacuum late or off
+    the claim's scan walked every dead row version (bench/soak.py)."""
+    import time
+
+    import pytest
+    from sqlalchemy import text
+
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's; SQLite reuses freed pages by itself")
+    line_user.say("สวัสดีค่ะ")
+    worker.run_until_idle()
+
+    def vacuums() -> dict:
+        with services.engine.connect() as connection:
+            return dict(connection.execute(text(
+                "select relname, vacuum_count + autovacuum_count from pg_stat_user_tables "
+                "where relname in ('inbox_events', 'outbox_messages')")).all())
+
+    before = vacuums()
+    worker._vacuum_if_due(force=True)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not all(
+            vacuums()[t] > before.get(t, 0) for t in ("inbox_events", "outbox_messages")):
+        time.sleep(0.1)
+    after = vacuums()
+    assert all(after[t] > before.get(t, 0) for t in ("inbox_events", "outbox_messages"))

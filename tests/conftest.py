@@ -41,7 +41,9 @@ def _pg_engine():
     if not _is_postgres():
         yield None
         return
-    engine = make_engine(PG_URL)
+    # Lives through the whole run, and tests/faults restarts the server: ping before use,
+    # which the service's own engines no longer do (see storage/db.py).
+    engine = make_engine(PG_URL, pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

@@ -74,9 +74,10 @@ def _claim(sessions: sessionmaker, vault: Vault, now: datetime, heads=None):
             return None
         reply_token = None
         tried_before = row.reply_tried_at is not None
-        if tried_before and row.reply_token is not None and not outbox.use_reply(row, now):
+        fresh = outbox.use_reply(row, now)
+        if tried_before and row.reply_token is not None and not fresh:
             reply_token = UNKNOWN_REPLY
-        elif outbox.use_reply(row, now):
+        elif fresh:
             # Recorded before the call: if we die mid-call, the next sender knows the token
             # may be spent and reads LINE's 400 on it as "delivered" (see deliver_due).
             row.reply_tried_at = row.reply_tried_at or now

@@ -56,18 +56,20 @@ def callback():
 def _store(services, events: list[dict]) -> int:
     """Store the events with one statement in autocommit: one INSERT is atomic by itself,
     and a transaction around it cost two more round trips (BEGIN, COMMIT) a request."""
-    for attempt in (1, 2):
-        try:
-            with services.engine.connect() as connection:
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-                return store_events(connection, services.vault, events, services.clock())
-        except DBAPIError as error:
-            # A connection that died with a database restart: the pool has dropped the old
-            # ones, so one more try goes to the server as it is now.
-            if attempt == 1 and error.connection_invalidated:
-                continue
+    try:
+        return _store_once(services, events)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
             raise
-    raise AssertionError("unreachable")
+    # A connection that died with a database restart: the pool has dropped the old ones,
+    # so one more try goes to the server as it is now.
+    return _store_once(services, events)
+
+
+def _store_once(services, events: list[dict]) -> int:
+    with services.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return store_events(connection, services.vault, events, services.clock())
 
 
 def _parse_events(body: bytes) -> list[dict] | None:

@@ -105,28 +105,18 @@ def use_reply(row: OutboxMessage, now: datetime) -> bool:
     return now + LEASE < row.reply_deadline
 
 
-def mark_sent(row: OutboxMessage, now: datetime, sent_as: str) -> None:
-    """Delivered: forget to whom and what."""
-    row.status = SENT
-    row.sent_at = now
-    row.sent_as = sent_as
-    for column, value in _FORGET_ON_SENT.items():
-        setattr(row, column, value)
-
-
-_FORGET_ON_SENT = {"sealed_to": None, "sealed_messages": None, "recipient_key": None,
-                   "reply_token": None, "last_error": None}
-# The same as `mark_sent`, in one statement: loading the row to change it cost a sender a
-# second query and the ORM's flush, more CPU than the call to LINE.
+# Delivered: forget to whom and what, in one statement (loading the row to change it cost
+# a sender a second query and the ORM's flush, more CPU than the call to LINE).
 _SENT = (update(OutboxMessage)
          .where(OutboxMessage.id == bindparam("row_id"))
          .values(status=SENT, sent_at=bindparam("now"), sent_as=bindparam("sent_as"),
-                 **_FORGET_ON_SENT)
+                 sealed_to=None, sealed_messages=None, recipient_key=None, reply_token=None,
+                 last_error=None)
          .returning(OutboxMessage.case_code))
 
 
 def record_sent(session: Session, row_id: int, now: datetime, sent_as: str) -> str | None:
-    """Mark the message `row_id` sent (see `mark_sent`); returns its case code, if any."""
+    """Mark the message `row_id` sent; returns its case code, if any."""
     return session.execute(_SENT, {"row_id": row_id, "now": now, "sent_as": sent_as}
                            ).scalar_one_or_none()
 

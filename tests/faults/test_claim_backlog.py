@@ -97,7 +97,7 @@ def test_a_sender_reuses_the_heads_it_found(sessions, vault, clock, monkeypatch)
             session.begin()
             row = outbox.claim_due(session, now, heads)
             taken.append((row.recipient_key, row.id))
-            outbox.mark_sent(row, now, "push")
+            outbox.record_sent(session, row.id, now, "push")
             session.commit()
     assert queries[0] <= 4
     assert len({row_id for _, row_id in taken}) == 100

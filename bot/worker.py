@@ -23,6 +23,7 @@ from handlers.fallback import apology
 from handlers.org import Organization
 from storage import inbox, outbox
 from storage.vault import Vault
+from storage.vault.secret_pool import SecretPool
 
 log = logging.getLogger("tambon.worker")
 
@@ -125,10 +126,12 @@ class Worker:
 
         Delivery waits on LINE (tens of milliseconds a call from Thailand, seconds when it
         is slow); done in the same loop as handling, one worker handled at most one event
-        per LINE round trip, and a backlog grew at 50 events/s (bench/soak.py).
+        per LINE round trip, and a backlog grew at 50 events/s (bench/soak.py). New case
+        secrets are hashed ahead in a thread of their own (storage/vault/secret_pool.py).
         """
         _lower_priority(self.nice)
         log.info("worker started")
+        secrets_ahead = SecretPool().start()
         senders = [threading.Thread(target=self._send_forever, name=f"tambon-sender-{i}",
                                     daemon=True) for i in range(self.senders)]
         for thread in senders:
@@ -149,6 +152,7 @@ class Worker:
         self._outbox_wakeup.set()
         for thread in senders:
             thread.join(timeout=15)
+        secrets_ahead.stop()
         log.info("worker stopped")
 
     def _send_forever(self) -> None:

@@ -31,7 +31,7 @@ def test_web_anonymous_tip_gets_a_code_and_a_16_digit_secret(sessions, vault, or
         assert re.fullmatch(r"[A-Z]+-[2-9A-Z]{4}-[2-9A-Z]{4}", filed.code)
         assert re.fullmatch(r"\d{16}", filed.secret)
         case = filed.case
-        assert case.secret_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert case.secret_hash.startswith("$argon2id$v=19$m=65536,t=3,p=1$")
         assert verify_case_secret(filed.secret, case.secret_hash)
         assert filed.secret not in case.secret_hash
         assert (case.channel, case.identity_mode, case.user_key) == ("web", "anonymous", None)

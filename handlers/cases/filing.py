@@ -24,7 +24,8 @@ from handlers.cases.evidence import MAX_FILES, EvidenceFile, EvidenceRefused, ch
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
 from storage.models.cases import CHANNELS, IDENTITY_MODES, KINDS, Case, CaseEvent
-from storage.vault import Vault, hash_case_secret, new_case_secret
+from storage.vault import Vault
+from storage.vault.secret_pool import take_secret_pair
 
 log = logging.getLogger("tambon.cases")
 
@@ -117,8 +118,7 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
     secret = None
     secret_hash = None
     if new.identity_mode in ("confidential", "anonymous"):
-        secret = new_case_secret()
-        secret_hash = hash_case_secret(secret)
+        secret, secret_hash = take_secret_pair()
 
     user_key = None
     if new.channel == "line" and not anonymous and new.line_user_id:

@@ -10,9 +10,9 @@ People type them back in many ways, so parsing accepts ASCII and Thai digits
 
 Stored form: the PHC string format used by argon2-cffi and libargon2::
 
-    $argon2id$v=19$m=19456,t=2,p=1$<salt, base64 no padding>$<hash, base64 no padding>
+    $argon2id$v=19$m=65536,t=3,p=1$<salt, base64 no padding>$<hash, base64 no padding>
 
-with memory 19 MiB, 2 iterations, 1 lane (see MEMORY_KIB for why), a 16-byte random
+with memory 64 MiB, 3 iterations, 1 lane (see MEMORY_KIB), a 16-byte random
 salt per hash and a 32-byte output. ``verify_case_secret`` reads the parameters from the
 stored string but only within fixed bounds, so a stored string can neither make
 verification cheap (downgrade) nor make it eat the server (m=4 GiB).
@@ -46,20 +46,20 @@ __all__ = [
 
 CASE_SECRET_DIGITS = 16
 
-# Current cost: OWASP's recommended Argon2id setting, m=19 MiB, t=2 (~25 ms on one
-# core). A case secret is not a password: 53 random bits, so even at this cost trying
-# half of them takes millions of CPU-years, and online guesses are locked after five an
-# hour. At 64 MiB and 3 passes (~150 ms), hashing receipts and checking tracking secrets
-# took half the worker's CPU at 50 events/s (bench/soak.py) and it fell behind. Hashes
-# made with the earlier cost still verify and are re-hashed at the next right secret.
-MEMORY_KIB = 19456
-ITERATIONS = 2
+# 64 MiB and 3 passes, as issue 4 asks (about 0.2 s of one core here). A secret has 53
+# random bits, so this is far more than guessing needs, but it is what was asked and the
+# worker does not wait for it: secret_pool.py makes new pairs ahead, at idle priority.
+# The previous cost (19 MiB, 2 passes) still verifies, and such a hash is re-hashed at
+# this cost at the next right secret.
+MEMORY_KIB = 65536
+ITERATIONS = 3
 LANES = 1
 SALT_BYTES = 16
 HASH_BYTES = 32
 
-# What verify accepts from a stored string. Lower bounds stop a downgraded hash;
-# upper bounds stop a stored string from costing seconds or gigabytes per request.
+# What verify accepts from a stored string. Lower bounds (the earlier, lighter cost) stop
+# a downgraded hash; upper bounds stop a stored string from costing seconds or gigabytes
+# per request.
 _M_RANGE = (19456, 262144)
 _T_RANGE = (2, 10)
 _P_RANGE = (1, 2)
@@ -80,8 +80,8 @@ _B64_RE = re.compile(r"[A-Za-z0-9+/]+")
 # spending equal time when a case code does not exist. A constant rather than
 # computed at import so importing the vault costs nothing.
 DUMMY_SECRET_HASH = (
-    "$argon2id$v=19$m=19456,t=2,p=1$ujHYirTqTvN74iKU+A2e7g"
-    "$OQaAg8qMxPGm+PIdRlWL9RrAuALTTBom10jEUa/c3WY"
+    "$argon2id$v=19$m=65536,t=3,p=1$UpH0RmyEKc2x+AXepReoHA"
+    "$rOF66tzbOilb1KURYwZyNAms2Uj4eR4piTiDWc1wb2c"
 )
 
 

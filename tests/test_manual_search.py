@@ -105,6 +105,15 @@ def test_contractor_is_not_a_dog(index):
     assert "pet-registration-rabies" not in [a for a, _, _ in result.alternatives[:1]]
 
 
+def test_ems_alone_is_not_an_ambulance(index):
+    # EMS is also the postal express service; only ambulance phrases stand for one
+    parcel = index.search("ส่งพัสดุEMSกี่วันถึง")
+    assert parcel.answer_id != "emergency-medical" or parcel.confidence == "low"
+    for question in ("เรียกรถEMSยังไง", "ems 1669 ฟรีไหม"):
+        result = index.search(question)
+        assert (result.answer_id, result.confidence) == ("emergency-medical", "high"), question
+
+
 @pytest.mark.parametrize("question", ["หวยงวดนี้ออกอะไร", "วิธีทำต้มยำกุ้ง", "ผลบอลเมื่อคืน"])
 def test_off_topic_is_low(index, question):
     assert index.search(question).confidence == "low"

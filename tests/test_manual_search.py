@@ -105,6 +105,24 @@ def test_contractor_is_not_a_dog(index):
     assert "pet-registration-rabies" not in [a for a, _, _ in result.alternatives[:1]]
 
 
+@pytest.mark.parametrize(
+    ("typed", "mended"),
+    [
+        ("ลงทะเบียนสัว์เลี้ยง", ["ลงทะเบียน", "สัตว์เลี้ยง"]),  # one letter dropped
+        ("ขอดูงบปะมาณของอบต", ["ขอ", "ดู", "งบประมาณ", "ของ", "อบต"]),  # split in four
+        ("ถ้าร้อเรียนไปแล้ว", ["ถ้า", "ร้องเรียน", "ไป", "แล้ว"]),
+        ("โรงพยาบาลจุฬารักษ์", ["โรงพยาบาล", "จุฬา", "รักษ์"]),  # real words stay
+    ],
+)
+def test_a_word_mistyped_by_one_letter_is_mended(index, typed, mended):
+    assert index._mend(index._tokens(clean(typed))) == mended
+
+
+def test_a_mistyped_key_word_still_finds_its_entry(index):
+    result = index.search("ถ้าร้อเรียนไปแล้วเค้าจะรู้ไหมว่าใครแจ้ง")
+    assert (result.answer_id, result.confidence) == ("complaint-channel", "high")
+
+
 def test_ems_alone_is_not_an_ambulance(index):
     # EMS is also the postal express service; only ambulance phrases stand for one
     parcel = index.search("ส่งพัสดุEMSกี่วันถึง")

@@ -123,6 +123,18 @@ def test_a_mistyped_key_word_still_finds_its_entry(index):
     assert (result.answer_id, result.confidence) == ("complaint-channel", "high")
 
 
+@pytest.mark.parametrize("question", ["ขอยืมเงิน", "แปลภาษาอังกฤษ", "ขอยืมตังค์หน่อยครับ"])
+def test_two_words_one_of_them_the_entrys_get_no_card(index, question):
+    assert index.search(question).confidence != "high"
+
+
+@pytest.mark.parametrize(("question", "expected"), [("ขอยืมเต็นท์", "equipment-loan"),
+                                                     ("ภาษีป้ายร้าน", "signboard-tax")])
+def test_two_words_both_the_entrys_get_a_card(index, question, expected):
+    result = index.search(question)
+    assert (result.answer_id, result.confidence) == (expected, "high")
+
+
 def test_ems_alone_is_not_an_ambulance(index):
     # EMS is also the postal express service; only ambulance phrases stand for one
     parcel = index.search("ส่งพัสดุEMSกี่วันถึง")

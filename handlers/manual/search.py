@@ -79,6 +79,9 @@ DENSE_MIN = 8
 # wrapped in-scope ones and rejected 0.86 of the wrapped off-topic ones, 3.5 6.5% and
 # 0.89, 4 7.3% and 0.90, 5 13% and 0.94.
 MAX_EVIDENCE = 3.5
+# A question of at most this many content words needs most of them among the best
+# entry's own words for a card (Thresholds.short_own).
+SHORT = 2
 # Mending a mistyped word (see ManualIndex._mend): the shortest text mended, and the
 # most tokens a mistyped word is found split into.
 MEND_MIN = 4
@@ -118,11 +121,18 @@ class Thresholds:
     cheapest: 0.58 leaves 2 of the 133 off-topic tuning questions a card (both of two
     words, one of them the entry's own: ขอยืมเงิน, แปลภาษาอังกฤษ) and 84% of the in-scope
     ones; 0.55 would give 5 a card.
+    `short_own`: a question of at most `SHORT` content words gets a card only when
+    that much of it (IDF-weighted) is in the best entry's own words (its title, short
+    title, keywords, examples), not merely somewhere in its content or nowhere: two
+    words, one of them the entry's, say too little (ขอยืม|เงิน: the entry lends tents,
+    not money; แปล|ภาษาอังกฤษ). On the tuning questions this took the card from both
+    such off-topic ones and from 2 of 305 in-scope ones (they get candidates).
     """
 
     high: float = 0.58
     high_margin: float = 0.10
     low: float = 0.40
+    short_own: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -319,6 +329,7 @@ class ManualIndex:
         memo: dict[str, tuple[list[str], list[str], str]] = {}
 
         word_docs: list[Counter] = []
+        own_words: list[frozenset[str]] = []
         syl_docs: list[Counter] = []
         texts: list[str] = []
         owners: list[int] = []
@@ -342,6 +353,12 @@ class ManualIndex:
                     syls.update(syls_)
             word_docs.append(words)
             syl_docs.append(syls)
+            # the entry's own words: what its title, keywords and examples say it is about
+            own = set()
+            for value in [e["title"], e.get("short_title", ""), *e.get("keywords", []),
+                          *e.get("examples", [])]:
+                own.update(self._analyse(value, memo)[0])
+            own_words.append(frozenset(own))
             for value in [e["title"], e.get("short_title", ""), *e.get("examples", [])]:
                 texts.append(self._analyse(value, memo)[2])
                 owners.append(i)
@@ -352,6 +369,7 @@ class ManualIndex:
         self.syllables = _BM25(syl_docs)
         self.ngrams = _NGrams(texts, owners, len(self.entries))
         self.vocabulary = [frozenset(d) for d in word_docs]
+        self.own_vocabulary = own_words
         # The words a mistyped one may be mended to: the index's and the synonym
         # table's, of at least `MEND_MIN` characters, by each of their one-letter
         # deletions (a dropped letter is the commonest slip on a phone keyboard).
@@ -557,12 +575,13 @@ class ManualIndex:
             out[i] = v
         return out, info["terms"]
 
-    def coverage(self, terms: Sequence[str], i: int) -> float:
-        """Share of the question's content words (IDF-weighted) the entry knows."""
+    def coverage(self, terms: Sequence[str], i: int, own: bool = False) -> float:
+        """Share of the question's content words (IDF-weighted) the entry knows (with
+        `own`, in its title, keywords and examples, not only in its content)."""
         total = 0.0
         known = 0.0
         idf, unknown = self.words.idf, self.words.max_idf
-        vocabulary = self.vocabulary[i]
+        vocabulary = (self.own_vocabulary if own else self.vocabulary)[i]
         for t in set(terms):
             weight = idf.get(t, unknown)
             total += weight
@@ -599,6 +618,7 @@ class ManualIndex:
             "ngrams": (fused[top] - self.weights.words * info["words"]
                        - self.weights.syllables * info["syllables"]) / (self.weights.ngrams or 1),
             "content": float(len(set(terms))),
+            "own": self.coverage(terms, top, own=True),
         }
         return order, fused, feats
 
@@ -611,7 +631,8 @@ class ManualIndex:
         th = self.thresholds
         if best < th.low:
             confidence = "low"
-        elif best >= th.high and feats["margin"] >= th.high_margin:
+        elif (best >= th.high and feats["margin"] >= th.high_margin
+              and (feats["content"] > SHORT or feats["own"] >= th.short_own)):
             confidence = "high"
         else:
             confidence = "medium"

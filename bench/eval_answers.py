@@ -173,7 +173,8 @@ def compare_signals(index, items: list[dict], folds: int = 5, repeats: int = 3) 
         ys.append(int(q["id"] is not None))
     combos = [("score",), ("score", "coverage"), ("score", "margin"), ("score", "known"),
               ("words", "syllables", "ngrams"), ("words", "syllables", "ngrams", "coverage"),
-              ("score", "coverage", "known", "margin", "content")]
+              ("score", "coverage", "known", "margin", "content"), ("score", "own"),
+              ("score", "own", "coverage", "known", "margin", "content")]
 
     def curve(values):
         ins = sorted(v for v, y in zip(values, ys, strict=True) if y)

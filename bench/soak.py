@@ -3,7 +3,7 @@
     python bench/soak.py                  # 30 minutes at 50 events/s
     python bench/soak.py --minutes 5      # a short run
 
-Runs what production runs (`gunicorn --workers 2 --threads 4 'bot.wsgi:app'` as in Procfile,
+Runs what production runs (`gunicorn --workers 4 --threads 2 'bot.wsgi:app'` as in Procfile,
 one `tambon worker`, `tambon fake-line` as LINE) on a fresh PostgreSQL database (on the server
 of TAMBON_TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432), dropped at the end.
 
@@ -151,11 +151,12 @@ def main() -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     server = os.environ.get("TAMBON_TEST_DATABASE_URL") or DEFAULT_SERVER
     workdir = Path(tempfile.mkdtemp(prefix="tambon-soak-"))
-    print(f"soak: {args.minutes} min at {args.rate} events/s, gunicorn --workers 2 --threads 4, "
+    print(f"soak: {args.minutes} min at {args.rate} events/s, gunicorn --workers 4 --threads 2, "
           f"{args.workers} worker(s), PostgreSQL; logs in {workdir}", flush=True)
     rows = []
     with fresh_pg_database(server, prefix="tambon_soak") as url, \
-            Cluster(workdir, url, webs=1, workers=args.workers, web_processes=2) as cluster:
+            Cluster(workdir, url, webs=1, workers=args.workers, web_processes=4,
+                    web_threads=2) as cluster:
         load = Load(cluster, rate=args.rate, users=args.users, threads=24,
                     give_up_after=120)
         meter = Meter(cluster, load)

@@ -28,7 +28,7 @@ a question or two, because the score already charges unknown words as rare ones.
 are computed (`features`) for diagnosis but do not decide. What did help was charging
 a question less for words that say nothing about a service: numbers, colloquial
 variants the synonym table already stands for, and particles (see `_query`), and
-mending words mistyped by one letter (`_mend`). Measured again with 126 more tuning
+mending words mistyped by one letter (typos.py). Measured again with 126 more tuning
 questions and the share of the question in the best entry's own words (`own`: title,
 keywords, examples) as one more signal: no combination rejected more off-topic
 questions at 1-2% of in-scope ones lost (score alone 0.902 / 0.925; all six 0.925 /
@@ -40,15 +40,15 @@ only keeps a card from a question of one or two words the entry does not own
 from __future__ import annotations
 
 import heapq
-import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import add
 from pathlib import Path
 
+from handlers.manual.rankers import BM25, NGrams
+from handlers.manual.typos import Mender
 from handlers.thai import Synonyms, clean, tokenize, word_syllables
 
 # Words that carry no subject: particles, politeness, question words, pronouns.
@@ -71,12 +71,8 @@ _NUMBER = re.compile(
     r"(ที่)?(\d+|(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน"
     r"|ครึ่ง)+)")
 
-K1 = 1.2
-B = 0.75
 # Entries the character n-grams compare a question with (the best by words and syllables).
 CANDIDATES = 24
-# A term in at least this many entries is added as a dense row.
-DENSE_MIN = 8
 # The most content, in rare words' worth, a question is judged on (see ManualIndex).
 # Without it every word of a story before the question lowered the score: with eight
 # story prefixes and three suffixes put to the tuning questions (eval_answers.py
@@ -89,10 +85,6 @@ MAX_EVIDENCE = 3.5
 # A question of at most this many content words needs most of them among the best
 # entry's own words for a card (Thresholds.short_own).
 SHORT = 2
-# Mending a mistyped word (see ManualIndex._mend): the shortest text mended, and the
-# most tokens a mistyped word is found split into.
-MEND_MIN = 4
-MEND_SPAN = 4
 # Cleaning text chunk by chunk gives what cleaning it whole does unless normalize would
 # join chunks: a chunk starting with a vowel or mark that attaches to the letter before
 # the space, or a repeated vowel across a space.
@@ -164,151 +156,6 @@ class SearchResult:
         }
 
 
-class _BM25:
-    """BM25 over one bag of terms a document."""
-
-    def __init__(self, docs: Sequence[Counter]):
-        self.n = len(docs)
-        lengths = [sum(d.values()) for d in docs]
-        avg = (sum(lengths) / self.n) if self.n else 1.0
-        df: Counter = Counter()
-        for d in docs:
-            df.update(d.keys())
-        self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.max_idf = math.log(1 + (self.n + 0.5) / 0.5)
-        norm = [K1 * (1 - B + B * length / avg) for length in lengths]
-        # term -> [(doc, contribution)], and the best contribution any doc makes
-        self.postings: dict[str, list[tuple[int, float]]] = {}
-        self.best: dict[str, float] = {}
-        for i, d in enumerate(docs):
-            for t, tf in d.items():
-                c = self.idf[t] * tf * (K1 + 1) / (tf + norm[i])
-                self.postings.setdefault(t, []).append((i, c))
-                if c > self.best.get(t, 0.0):
-                    self.best[t] = c
-        # Terms many documents use also get a dense row (added in C by map, not in a
-        # Python loop over the postings).
-        self.dense: dict[str, list[float]] = {}
-        for t, postings in self.postings.items():
-            if len(postings) >= DENSE_MIN:
-                row = [0.0] * self.n
-                for i, c in postings:
-                    row[i] = c
-                self.dense[t] = row
-        # what an unknown word would have scored had one document used it once
-        self.unknown = self.max_idf * (K1 + 1) / (1 + K1)
-
-    def scores(self, terms: Iterable[str]) -> tuple[list[float], float]:
-        """Scores of every document, and the most the query could score (for scaling).
-
-        The ceiling counts words no entry uses at the weight of a rare word, so a question
-        about something else cannot score high on the one common word it shares.
-        """
-        out = [0.0] * self.n
-        ceiling = 0.0
-        for t, qtf in Counter(terms).items():
-            weight = 1.0 + math.log(qtf)
-            postings = self.postings.get(t)
-            if postings is None:
-                ceiling += self.unknown * weight
-                continue
-            ceiling += self.best[t] * weight
-            row = self.dense.get(t)
-            if row is not None:
-                if weight != 1.0:
-                    row = [weight * c for c in row]
-                out = list(map(add, out, row))
-                continue
-            for i, c in postings:
-                out[i] += weight * c
-        return out, ceiling
-
-
-class _NGrams:
-    """Character n-gram TF-IDF vectors of short texts, compared by cosine.
-
-    A gram's postings are grouped by entry (gram -> entry -> its texts using the gram),
-    so a question is compared with the texts of a few candidate entries only.
-    """
-
-    def __init__(self, texts: Sequence[str], owners: Sequence[int], n_owners: int,
-                 sizes=(3, 4)):
-        self.sizes = sizes
-        grams = [self._grams(t) for t in texts]
-        df: Counter = Counter()
-        for g in grams:
-            df.update(g.keys())
-        n = len(texts)
-        self.idf = {t: math.log((n + 1) / (f + 1)) + 1.0 for t, f in df.items()}
-        self.unknown_idf = math.log(n + 1) + 1.0
-        # gram -> entry -> (text number within the entry, weight, text number, weight...)
-        postings: dict[str, dict[int, tuple]] = {}
-        self.texts_of = [0] * n_owners
-        idf = self.idf
-        log, sqrt = math.log, math.sqrt
-        # one entry's texts at a time, then its postings added to the shared ones
-        # (fewer look-ups in the big dict: an entry's texts share most grams)
-        mine: dict[str, list] = {}
-        current = None
-        for g, owner in zip(grams, owners, strict=True):
-            if owner != current:
-                self._merge(postings, mine, current)
-                mine, current = {}, owner
-            local = self.texts_of[owner]
-            self.texts_of[owner] += 1
-            vec = [(t, idf[t] if c == 1 else (1 + log(c)) * idf[t]) for t, c in g.items()]
-            inv = 1.0 / (sqrt(sum(v * v for _, v in vec)) or 1.0)
-            for t, v in vec:
-                p = mine.get(t)
-                if p is None:
-                    mine[t] = [local, v * inv]
-                else:
-                    p += (local, v * inv)
-        self._merge(postings, mine, current)
-        self.postings = postings
-
-    @staticmethod
-    def _merge(postings: dict, mine: dict, owner) -> None:
-        for t, p in mine.items():
-            by_owner = postings.get(t)
-            if by_owner is None:
-                postings[t] = {owner: tuple(p)}
-            elif owner in by_owner:  # the owner's texts were not all together
-                by_owner[owner] += tuple(p)
-            else:
-                by_owner[owner] = tuple(p)
-
-    def _grams(self, text: str) -> Counter:
-        s = text.replace(" ", "")
-        out: Counter = Counter()
-        for k in self.sizes:
-            out.update(s[i:i + k] for i in range(len(s) - k + 1))
-        return out
-
-    def best(self, text: str, owners: Iterable[int]) -> dict[int, float]:
-        """For each of `owners`, the highest cosine between the question and one of the
-        entry's texts."""
-        g = self._grams(text)
-        idf, unknown = self.idf, self.unknown_idf
-        vec = [(t, (1 + math.log(c)) * idf.get(t, unknown)) for t, c in g.items()]
-        norm = math.sqrt(sum(v * v for _, v in vec)) or 1.0
-        texts_of = self.texts_of
-        sims = {o: [0.0] * texts_of[o] for o in owners}
-        wanted = sims.keys()
-        postings = self.postings
-        for t, v in vec:
-            by_owner = postings.get(t)
-            if by_owner is None:
-                continue
-            q = v / norm
-            for o in (wanted & by_owner.keys()):
-                p = by_owner[o]
-                row = sims[o]
-                for k in range(0, len(p), 2):
-                    row[p[k]] += p[k + 1] * q
-        return {o: max(row, default=0.0) for o, row in sims.items()}
-
-
 class ManualIndex:
     """The search index over a manual's entries (dicts as validated by schema.py)."""
 
@@ -372,23 +219,15 @@ class ManualIndex:
         # questions do not repeat enough to keep these
         self._clean_memo = {}
         self._chunk_memo = None
-        self.words = _BM25(word_docs)
-        self.syllables = _BM25(syl_docs)
-        self.ngrams = _NGrams(texts, owners, len(self.entries))
+        self.words = BM25(word_docs)
+        self.syllables = BM25(syl_docs)
+        self.ngrams = NGrams(texts, owners, len(self.entries))
         self.vocabulary = [frozenset(d) for d in word_docs]
         self.own_vocabulary = own_words
-        # The words a mistyped one may be mended to: the index's and the synonym
-        # table's, of at least `MEND_MIN` characters, by each of their one-letter
-        # deletions (a dropped letter is the commonest slip on a phone keyboard).
-        self._spellable = {w for w in self.words.postings if len(w) >= MEND_MIN}
-        self._spellable |= {w for w in self.synonyms.words() if len(w) >= MEND_MIN}
-        self._deletions: dict[str, set[str]] = {}
-        from pythainlp.corpus import thai_words  # after handlers.thai set it offline
-
-        self._dictionary = thai_words()
-        for w in self._spellable:
-            for d in {w, *_deletes(w)}:
-                self._deletions.setdefault(d, set()).add(w)
+        # The words a mistyped one may be mended to: the index's and the synonym table's.
+        postings = self.words.postings
+        self.mender = Mender([*postings, *self.synonyms.words()],
+                             lambda w: len(postings.get(w, ())))
         # A question must carry about two rare words' worth of content to score fully,
         # and is judged on at most `MAX_EVIDENCE` rare words' worth: what a long message
         # tells besides (who asks, for whom, what happened before) is not charged
@@ -485,49 +324,8 @@ class ManualIndex:
                     or token in self.synonyms.vocabulary or _NUMBER.fullmatch(token))
 
     def _mend(self, tokens: list[str]) -> list[str]:
-        """Tokens with a word mistyped by one letter put back, never a whole question
-        spelled anew: a run of up to `MEND_SPAN` tokens with one the index does not
-        know, joined, one letter away (dropped, added, changed, or two swapped) from
-        a word of the index or the synonym table, becomes that word. A mistyped word
-        is seldom one token (สัตว์ -> สัว์; ร้องเรียน -> ร้อ|เรียน; งบประมาณ ->
-        งบ|ปะ|มา|ณ); the longest run found from each token wins. A token alone is
-        mended only when it is no Thai word either (จุฬา|รักษ์, a place, keeps รักษ์
-        rather than become รักษา). Without this one
-        dropped letter in a key word lost 19% of the tuning questions (the most
-        specific word of each, one letter dropped at random)."""
-        flags = [self._unknown(t) for t in tokens]
-        if not any(flags):
-            return tokens
-        dictionary = self._dictionary
-        out: list[str] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            for j in range(min(n, i + MEND_SPAN), i, -1):
-                if not any(flags[i:j]) or (j == i + 1 and tokens[i] in dictionary):
-                    continue
-                word = self._near("".join(tokens[i:j]))
-                if word is not None:
-                    out.append(word)
-                    i = j
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
-
-    def _near(self, text: str) -> str | None:
-        """The known word one letter away from `text` (the most used one if several),
-        or None."""
-        if len(text) < MEND_MIN or text in self._spellable:
-            return None
-        found: set[str] = set()
-        for d in (text, *_deletes(text)):
-            found |= self._deletions.get(d, set())
-        found = {w for w in found if _one_apart(text, w)}
-        if not found:
-            return None
-        postings = self.words.postings
-        return max(found, key=lambda w: (len(postings.get(w, ())), w))
+        """Tokens with words mistyped by one letter put back (typos.py)."""
+        return self.mender.mend(tokens, self._unknown)
 
     def _ceiling(self, most: float) -> float:
         """What a BM25 score is scaled by: the most the question's words could score,
@@ -652,28 +450,6 @@ class ManualIndex:
 
     def entry(self, entry_id: str) -> dict | None:
         return self.by_id.get(entry_id)
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _one_apart(a: str, b: str) -> bool:
-    """One letter dropped, added or changed, or two neighbours swapped."""
-    if a == b:
-        return False
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diff = [i for i in range(la) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1:]
 
 
 # --- building from an organization's folder, cached -----------------------------------

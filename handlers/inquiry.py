@@ -97,14 +97,22 @@ def candidates_message(result: SearchResult, index: ManualIndex) -> dict:
     return say(text("manual_which_one"), items)
 
 
-def unknown_message(question: UnansweredQuestion | None, org_short_name: str) -> dict:
+def unknown_message(question: UnansweredQuestion | None, org_short_name: str,
+                    elsewhere: dict | None = None) -> dict:
+    """"I don't know", with the handoff button; when the question is about another
+    agency's service (`elsewhere`), who provides it and how to reach them."""
+    if elsewhere is None:
+        message = text("manual_unknown", org=org_short_name)
+    else:
+        message = text("manual_elsewhere", org=org_short_name, title=elsewhere["title"],
+                       agency=elsewhere["agency"], contact=elsewhere["contact"])
     items = []
     if question is not None and question.id is not None:
         items.append(reply_with_postback(text("manual_handoff_button"),
                                          f"{PREFIX}:handoff:{question.id}",
                                          text("manual_handoff_button")))
     items += main_menu_items()
-    return say(text("manual_unknown", org=org_short_name), items[:MAX_QUICK_REPLIES])
+    return say(message, items[:MAX_QUICK_REPLIES])
 
 
 def answer_question(question: str, index: ManualIndex, *, session, org, now: datetime
@@ -124,7 +132,8 @@ def answer_question(question: str, index: ManualIndex, *, session, org, now: dat
     stored = None
     if session is not None:
         stored = record_unanswered(session, org.id, question, result.answer_id, now)
-    return result, [unknown_message(stored, org.short_name)]
+    elsewhere = index.entry(result.elsewhere) if result.elsewhere else None
+    return result, [unknown_message(stored, org.short_name, elsewhere)]
 
 
 def answer_text(message: str, ctx) -> list[dict]:

@@ -148,3 +148,19 @@ def test_every_reply_keeps_line_limits(org):
             from handlers.manual.cards import detail_message
 
             assert len(detail_message(entry, action)["text"]) <= 5000
+
+
+@pytest.mark.parametrize(("question", "agency"), [
+    ("บัตรประชาชนหายต้องไปทำที่ไหนคะ", "อำเภอ"),
+    ("อยากต่อใบขับขี่ครับ", "ขนส่ง"),
+    ("ย้ายสิทธิบัตรทองยังไงคะ", "1330"),
+])
+def test_another_agencys_service_is_pointed_there_not_answered_with_our_card(
+        make_context, sessions, question, agency):
+    [message] = _ask(make_context, question)
+    assert message["type"] == "text"  # no card of ours
+    assert agency in message["text"] and "ไม่ใช่งานของ อบต.ทุ่งโพธิ์" in message["text"]
+    actions = _quick(message)
+    assert actions[0]["data"].startswith("manual:handoff:")  # staff can still be asked
+    [(text, _, best_guess)] = _unanswered(sessions)
+    assert text == question and best_guess is None

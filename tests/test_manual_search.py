@@ -305,3 +305,32 @@ def test_unanswered_questions_count_repeats_without_who_asked(sessions, org, clo
         assert rows["ราคาทองวันนี้"].count == 1
         columns = {c["name"] for c in inspect(session.bind).get_columns("unanswered_questions")}
     assert not [c for c in columns if "user" in c or "line" in c]
+
+
+# --- other agencies' services ------------------------------------------------------
+
+
+def test_a_question_about_another_agency_is_low_and_names_it(index):
+    result = index.search("ต่อภาษีรถยนต์ประจำปีที่ไหน")
+    assert result.confidence == "low" and result.answer_id is None
+    assert result.elsewhere == "elsewhere:vehicles-and-driving"
+    assert all(not a.startswith("elsewhere:") for a, _, _ in result.alternatives)
+
+
+def test_our_own_services_near_theirs_keep_their_cards(index):
+    # ภาษีที่ดิน (ours) beside ภาษีรถ and ภาษีเงินได้ (theirs); ไฟถนน (ours) beside ค่าไฟ
+    for question, expected in [("จ่ายภาษีที่ดินและสิ่งปลูกสร้างที่ไหน", "land-building-tax"),
+                               ("ไฟถนนหน้าบ้านดับ แจ้งซ่อมยังไง", "streetlight-repair")]:
+        result = index.search(question)
+        assert (result.answer_id, result.elsewhere) == (expected, None), question
+
+
+def test_a_bad_elsewhere_file_names_the_item_and_field(tmp_path):
+    from handlers.manual.elsewhere import load_elsewhere
+
+    (tmp_path / "elsewhere.yaml").write_text(
+        "- id: x\n  title: t\n  agency: a\n  contct: typo\n", encoding="utf-8")
+    with pytest.raises(ManualError) as err:
+        load_elsewhere(tmp_path)
+    text = str(err.value)
+    assert "elsewhere.yaml: item 1 (x)" in text and "'contact'" in text and "'contct'" in text

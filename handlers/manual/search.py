@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handlers.manual.elsewhere import load_elsewhere
 from handlers.manual.rankers import BM25, NGrams
 from handlers.manual.typos import Mender
 from handlers.thai import Synonyms, clean, tokenize, word_syllables
@@ -143,6 +144,8 @@ class SearchResult:
     alternatives: list[tuple[str, str, float]] = field(default_factory=list)
     coverage: float = 0.0
     features: dict = field(default_factory=dict, compare=False, repr=False)
+    # Another agency's service the question is about (an `elsewhere:` id), if any.
+    elsewhere: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -161,9 +164,11 @@ class ManualIndex:
 
     def __init__(self, entries: Sequence[dict], synonyms: Synonyms | None = None,
                  weights: Weights = Weights(), thresholds: Thresholds = Thresholds(),
-                 candidates: int = CANDIDATES):
+                 candidates: int = CANDIDATES, elsewhere: Sequence[dict] = ()):
         self.entries = list(entries)
-        self.by_id = {e["id"]: e for e in self.entries}
+        # Other agencies' services (elsewhere.py) are ranked like entries, after them.
+        self.docs = self.entries + list(elsewhere)
+        self.by_id = {e["id"]: e for e in self.docs}
         self.synonyms = synonyms or Synonyms()
         self.weights = weights
         self.thresholds = thresholds
@@ -174,7 +179,7 @@ class ManualIndex:
         # Our own tokenizer vocabulary (never the process-wide one), so documents and
         # questions are segmented alike whatever other modules register.
         vocabulary = set(self.synonyms.words())
-        for e in self.entries:
+        for e in self.docs:
             for k in e.get("keywords", []):
                 k = self._clean(k)
                 if len(k) <= 12:
@@ -187,7 +192,7 @@ class ManualIndex:
         syl_docs: list[Counter] = []
         texts: list[str] = []
         owners: list[int] = []
-        for i, e in enumerate(self.entries):
+        for i, e in enumerate(self.docs):
             words: Counter = Counter()
             syls: Counter = Counter()
             fields = [(e["title"], 1), (e.get("short_title", ""), 1)]
@@ -221,7 +226,7 @@ class ManualIndex:
         self._chunk_memo = None
         self.words = BM25(word_docs)
         self.syllables = BM25(syl_docs)
-        self.ngrams = NGrams(texts, owners, len(self.entries))
+        self.ngrams = NGrams(texts, owners, len(self.docs))
         self.vocabulary = [frozenset(d) for d in word_docs]
         self.own_vocabulary = own_words
         # The words a mistyped one may be mended to: the index's and the synonym table's.
@@ -441,12 +446,18 @@ class ManualIndex:
             confidence = "high"
         else:
             confidence = "medium"
-        alternatives = [
-            (self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order[1:k]
-        ]
+        ours = [i for i in order if i < len(self.entries)]
+        if top >= len(self.entries):
+            # Another agency's service fits best: no card, and the alternatives are ours.
+            elsewhere = self.docs[top]["id"] if best >= th.low else None
+            return SearchResult(None, None, "low", best, self._alternatives(ours[:k], fused),
+                                feats["coverage"], feats, elsewhere=elsewhere)
         entry = self.entries[top]
-        return SearchResult(entry["id"], entry["title"], confidence, best, alternatives,
-                            feats["coverage"], feats)
+        return SearchResult(entry["id"], entry["title"], confidence, best,
+                            self._alternatives(ours[1:k], fused), feats["coverage"], feats)
+
+    def _alternatives(self, order: list[int], fused: dict[int, float]) -> list:
+        return [(self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order]
 
     def entry(self, entry_id: str) -> dict | None:
         return self.by_id.get(entry_id)
@@ -465,7 +476,7 @@ def load_synonyms(org_dir: Path) -> Synonyms:
 
 def build_index(entries: Sequence[dict], org_dir: Path | None = None) -> ManualIndex:
     synonyms = load_synonyms(org_dir) if org_dir is not None else Synonyms()
-    return ManualIndex(entries, synonyms)
+    return ManualIndex(entries, synonyms, elsewhere=load_elsewhere(org_dir))
 
 
 def index_for_org(org_dir: Path, entries: Sequence[dict] | None = None) -> ManualIndex:

@@ -269,3 +269,25 @@ def test_a_manual_answer_names_the_office_as_edited(admin, line_user):
     assert "กองสวัสดิการสังคม (ชื่อใหม่)" in answer
     contact = texts_of(line_user.tap("manual:contact:elderly-allowance"))
     assert "กองสวัสดิการสังคม (ชื่อใหม่)" in contact
+
+
+def test_tambon_route_from_db_routes_with_the_edit_like_the_service(services, settings,
+                                                                    monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.commands.route import route
+
+    seed = edits.load_router(services.org.folder).offices["welfare"]
+    values = edits.fields_of(seed)
+    values["subjects"] = [*values["subjects"], NEW_WORD]
+    with services.sessions() as session, session.begin():
+        edits.save_edit(session, services.org, "welfare", values, services.clock())
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    runner = CliRunner()
+    files = runner.invoke(route, ["--json", COMPLAINT])
+    edited = runner.invoke(route, ["--json", "--from-db", COMPLAINT])
+    assert files.exit_code == 0 and edited.exit_code == 0, (files.output, edited.output)
+    assert json.loads(files.output)["office"] == "palad"  # the files know no such word
+    assert json.loads(edited.output)["office"] == "welfare"

@@ -31,12 +31,16 @@ def _decision_line(decision, as_json: bool) -> str:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a text.")
 @click.option("--org-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=DEFAULT_ORG_DIR, show_default=True)
-def route(text: str | None, kind: str | None, as_json: bool, org_dir: Path) -> None:
+@click.option("--from-db", is_flag=True,
+              help="Route with the offices as edited in the console (DATABASE_URL), as the "
+                   "service does, not with the files alone.")
+def route(text: str | None, kind: str | None, as_json: bool, org_dir: Path,
+          from_db: bool) -> None:
     """Route TEXT to an office; with no TEXT, route each line of standard input."""
-    from handlers.routing import OfficesError, load_router
+    from handlers.routing import OfficesError
 
     try:
-        router = load_router(org_dir)
+        router = _router(org_dir, from_db)
     except OfficesError as err:
         raise click.ClickException(str(err)) from err
     if text is not None:
@@ -44,6 +48,27 @@ def route(text: str | None, kind: str | None, as_json: bool, org_dir: Path) -> N
         return
     for line in sys.stdin:  # one answer a line, blank lines too, so outputs line up
         click.echo(_decision_line(router.route(line.strip(), kind), as_json))
+
+
+def _router(org_dir: Path, from_db: bool):
+    from handlers.routing import load_router
+
+    if not from_db:
+        return load_router(org_dir)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.commands.manual import database_url
+    from handlers.org import load_organization
+    from handlers.routing.edits import router_for
+    from storage.db import make_engine, make_session_factory
+
+    org = load_organization(org_dir)
+    try:
+        with make_session_factory(make_engine(database_url()))() as session:
+            return router_for(session, org)
+    except SQLAlchemyError as err:
+        raise click.ClickException(f"database not readable ({type(err).__name__}): run "
+                                   "`tambon db upgrade` or check DATABASE_URL") from err
 
 
 COMMANDS = [route]

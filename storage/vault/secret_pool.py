@@ -112,7 +112,15 @@ class SecretPool:
 
 
 def _lowest_priority() -> None:
-    """nice 19 for this thread only (a priority belongs to a thread on Linux)."""
+    """SCHED_IDLE for this thread only (a scheduling policy belongs to a thread on Linux):
+    it runs only when a core has nothing else to do, and a waking request thread takes the
+    core from it at once, where a nice-19 thread could keep it for a time slice. Where that
+    is not allowed, nice 19."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority

@@ -132,7 +132,7 @@ def answer_question(question: str, index: ManualIndex, *, session, org, now: dat
     stored = None
     if session is not None:
         stored = record_unanswered(session, org.id, question, result.answer_id, now)
-    elsewhere = index.entry(result.elsewhere) if result.elsewhere else None
+    elsewhere = index.other_agency(result.elsewhere) if result.elsewhere else None
     return result, [unknown_message(stored, org.short_name, elsewhere)]
 
 

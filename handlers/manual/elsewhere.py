@@ -20,10 +20,6 @@ _TEXT_FIELDS = ("id", "title", "agency", "contact")
 _LIST_FIELDS = ("keywords", "examples")
 
 
-def is_elsewhere(entry_id: str | None) -> bool:
-    return bool(entry_id) and entry_id.startswith(ID_PREFIX)
-
-
 def load_elsewhere(org_dir: Path | None) -> list[dict]:
     """The organization's list, validated, as index entries (ids prefixed `elsewhere:`);
     [] when it has none. ManualError names the file, the item and the field."""

@@ -168,7 +168,8 @@ class ManualIndex:
         self.entries = list(entries)
         # Other agencies' services (elsewhere.py) are ranked like entries, after them.
         self.docs = self.entries + list(elsewhere)
-        self.by_id = {e["id"]: e for e in self.docs}
+        self.by_id = {e["id"]: e for e in self.entries}
+        self.elsewhere_by_id = {e["id"]: e for e in self.docs[len(self.entries):]}
         self.synonyms = synonyms or Synonyms()
         self.weights = weights
         self.thresholds = thresholds
@@ -460,7 +461,12 @@ class ManualIndex:
         return [(self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order]
 
     def entry(self, entry_id: str) -> dict | None:
+        """A manual entry (never another agency's service: those have no card)."""
         return self.by_id.get(entry_id)
+
+    def other_agency(self, elsewhere_id: str) -> dict | None:
+        """Another agency's service, by the id a SearchResult's `elsewhere` names."""
+        return self.elsewhere_by_id.get(elsewhere_id)
 
 
 # --- building from an organization's folder, cached -----------------------------------

@@ -211,10 +211,26 @@ def test_a_story_around_a_question_does_not_sink_it(index, question, expected):
     ("text", "words"),
     [("แล้วจะทำยังไง", ["แล้ว", "จะ", "ทำ", "ยังไง"]),
      ("เค้าบอกว่าต้องไป", ["เค้า", "บอก", "ว่า", "ต้อง", "ไป"]),
-     ("ไฟกิ่งติดๆดับๆ", ["ไฟกิ่ง", "ติด", "ดับ", "ๆ"])],
+     ("ไฟกิ่งติดๆดับๆ", ["ไฟกิ่ง", "ติด", "ดับ", "ๆ"]),
+     ("อยู่ไหนคะ", ["อยู่", "ไหน", "คะ"])],
 )
 def test_everyday_phrases_split_into_real_words(index, text, words):
     assert index._tokens(clean(text)) == words
+
+
+@pytest.mark.parametrize("question", ["อบตอยู่ตรงไหนจ๊ะ", "อบต.อยู่ที่ไหนคะ",
+                                      "ที่ทำการอบตทุ่งโพธิ์อยู่ไหนครับ", "ขอเบอร์โทรอบตหน่อย"])
+def test_a_question_naming_only_the_office_gets_its_card(index, question):
+    # Once the question words go, only the office's name is left to match.
+    result = index.search(question)
+    assert (result.answer_id, result.confidence) == ("office-contact", "high")
+
+
+@pytest.mark.parametrize("question", ["ธนาคารเปิดกี่โมง", "อำเภออยู่ตรงไหน",
+                                      "ร้องเรียนอบตที่ไหน"])
+def test_the_office_rule_leaves_other_subjects_alone(index, question):
+    result = index.search(question)
+    assert not (result.answer_id == "office-contact" and result.confidence == "high")
 
 
 def test_result_json_shape(index):
@@ -310,17 +326,26 @@ def test_unanswered_questions_count_repeats_without_who_asked(sessions, org, clo
 # --- other agencies' services ------------------------------------------------------
 
 
-def test_a_question_about_another_agency_is_low_and_names_it(index):
-    result = index.search("ต่อภาษีรถยนต์ประจำปีที่ไหน")
+@pytest.mark.parametrize(("question", "agency"), [
+    ("ต่อภาษีรถยนต์ประจำปีที่ไหน", "vehicles-and-driving"),
+    ("ธนาคารเปิดกี่โมงคะ", "bank"),
+    ("เลื่อนนัดหมอฟันที่โรงพยาบาลได้ไหม", "hospital"),
+    ("ขึ้นทะเบียนเกษตรกรปีนี้ไปที่ไหนครับ", "farmer-registration"),
+])
+def test_a_question_about_another_agency_is_low_and_names_it(index, question, agency):
+    result = index.search(question)
     assert result.confidence == "low" and result.answer_id is None
-    assert result.elsewhere == "elsewhere:vehicles-and-driving"
+    assert result.elsewhere == f"elsewhere:{agency}"
     assert all(not a.startswith("elsewhere:") for a, _, _ in result.alternatives)
 
 
 def test_our_own_services_near_theirs_keep_their_cards(index):
     # ภาษีที่ดิน (ours) beside ภาษีรถ and ภาษีเงินได้ (theirs); ไฟถนน (ours) beside ค่าไฟ
     for question, expected in [("จ่ายภาษีที่ดินและสิ่งปลูกสร้างที่ไหน", "land-building-tax"),
-                               ("ไฟถนนหน้าบ้านดับ แจ้งซ่อมยังไง", "streetlight-repair")]:
+                               ("ไฟถนนหน้าบ้านดับ แจ้งซ่อมยังไง", "streetlight-repair"),
+                               ("แม่หมดสติ ขอรถพยาบาลไปส่งโรงพยาบาลด่วน", "emergency-medical"),
+                               ("เบี้ยคนแก่ขอเปลี่ยนบัญชีธนาคารได้ไหม", "elderly-allowance"),
+                               ("สมัครลูกเข้าศูนย์เด็กเล็กอบต", "child-development-center-enrollment")]:
         result = index.search(question)
         assert (result.answer_id, result.elsewhere) == (expected, None), question
 

@@ -50,16 +50,17 @@ from pathlib import Path
 from handlers.manual.elsewhere import load_elsewhere
 from handlers.manual.rankers import BM25, NGrams
 from handlers.manual.typos import Mender
+from handlers.org import load_organization
 from handlers.thai import Synonyms, clean, tokenize, word_syllables
 
 # Words that carry no subject: particles, politeness, question words, pronouns.
 FUNCTION_WORDS = frozenset("""
-ครับ คับ ค่ะ คะ ค่า คร้าบ จ้า จ๊ะ จ้ะ จ๋า นะ นะคะ นะครับ น่ะ ฮะ ฮับ เด้อ เนาะ จ้าา
+ครับ คับ ค่ะ คะ ค่า คร้าบ จ้า จ๊ะ จ้ะ จ๋า นะ นะคะ นะครับ นะจ๊ะ นะจ้ะ นะคับ น่ะ ฮะ ฮับ เด้อ เนาะ จ้าา
 ไหม มั้ย มั๊ย ไม๊ เปล่า ป่าว หรือเปล่า รึเปล่า บ่ หรือ รึ ยัง
 อะไร ยังไง ไง อย่างไร ทำไง ทำยังไง ที่ไหน ตรงไหน ไหน เมื่อไหร่ เมื่อไร เท่าไหร่ เท่าไร กี่ ใคร ทำไม
 บ้าง หน่อย ด้วย ค่ะ ได้ ได้ไหม ได้มั้ย ต้อง จะ ก็ แล้ว อยาก อยากจะ ขอ ช่วย
 ผม ฉัน หนู เรา ดิฉัน เค้า เขา คุณ ท่าน ที่ ของ และ กับ ให้ ใน มี เป็น คือ นี้ นั้น
-มาก ทำ ใช่ ใช่ไหม ถึง เอา ไป มา อยู่ ดี ได้ยัง แล้วก็ หรอ เหรอ อ่ะ อะ ละ
+มาก ทำ ใช่ ใช่ไหม ถึง เอา ไป มา อยู่ ดี ได้ยัง แล้วก็ หรอ เหรอ อ่ะ อะ ละ หา
 สวัสดี หวัดดี ถาม สอบถาม อยากถาม เรื่อง ทราบ อยากทราบ รบกวน
 เลย ว่า บอก ถ้า อีก ที ตัวเอง ตนเอง เอง อยากได้ จริง จริงๆ ๆ
 ที่ไหนบ้าง อย่างไรบ้าง ยังไงบ้าง ไม่ต้อง กำลังจะ น่าจะ อาจจะ คงจะ ควรจะ ที่จะ เพิ่ง เพิ่งจะ พึ่ง
@@ -86,6 +87,12 @@ MAX_EVIDENCE = 3.5
 # A question of at most this many content words needs most of them among the best
 # entry's own words for a card (Thresholds.short_own).
 SHORT = 2
+# The entry about the office itself: where it is, its hours, how to reach it. A question
+# naming only the office ("อบตอยู่ตรงไหน", "ที่ทำการอบต.ทุ่งโพธิ์อยู่ไหนคะ") is about it:
+# once the question words go, nothing else is left to score.
+OFFICE_ENTRY = "office-contact"
+# Words for "the office" any organization's citizens use, beside its own names.
+OFFICE_WORDS = ("ที่ทำการ", "สำนักงาน", "ออฟฟิศ", "อบต", "องค์การบริหารส่วนตำบล")
 # Cleaning text chunk by chunk gives what cleaning it whole does unless normalize would
 # join chunks: a chunk starting with a vowel or mark that attaches to the letter before
 # the space, or a repeated vowel across a space.
@@ -164,7 +171,8 @@ class ManualIndex:
 
     def __init__(self, entries: Sequence[dict], synonyms: Synonyms | None = None,
                  weights: Weights = Weights(), thresholds: Thresholds = Thresholds(),
-                 candidates: int = CANDIDATES, elsewhere: Sequence[dict] = ()):
+                 candidates: int = CANDIDATES, elsewhere: Sequence[dict] = (),
+                 office_names: Sequence[str] = ()):
         self.entries = list(entries)
         # Other agencies' services (elsewhere.py) are ranked like entries, after them.
         self.docs = self.entries + list(elsewhere)
@@ -240,6 +248,8 @@ class ManualIndex:
         # against the words that name the service.
         self.min_evidence = 2 * self.words.unknown
         self.max_evidence = MAX_EVIDENCE * self.words.unknown
+        self.office_terms = frozenset(
+            t for name in (*OFFICE_WORDS, *office_names) for t in self._analyse(name)[0])
 
     # --- text to terms ---
 
@@ -430,6 +440,7 @@ class ManualIndex:
                        - self.weights.syllables * info["syllables"]) / (self.weights.ngrams or 1),
             "content": float(len(set(terms))),
             "own": self.coverage(terms, top, own=True),
+            "terms": terms,
         }
         return order, fused, feats
 
@@ -440,6 +451,12 @@ class ManualIndex:
         top = order[0]
         best = fused[top]
         th = self.thresholds
+        if self._names_only_the_office(feats):
+            office = self.entries.index(self.by_id[OFFICE_ENTRY])
+            rest = [i for i in order if i != office and i < len(self.entries)]
+            return SearchResult(OFFICE_ENTRY, self.by_id[OFFICE_ENTRY]["title"], "high",
+                                fused.get(office, best), self._alternatives(rest[:k - 1], fused),
+                                feats["coverage"], feats)
         if best < th.low:
             confidence = "low"
         elif (best >= th.high and feats["margin"] >= th.high_margin
@@ -456,6 +473,16 @@ class ManualIndex:
         entry = self.entries[top]
         return SearchResult(entry["id"], entry["title"], confidence, best,
                             self._alternatives(ours[1:k], fused), feats["coverage"], feats)
+
+    def _names_only_the_office(self, feats: dict) -> bool:
+        """The question names the office and says nothing but what the office entry
+        itself is about (where, when open, how to reach it)."""
+        if OFFICE_ENTRY not in self.by_id:
+            return False
+        terms = feats["terms"]
+        own = self.own_vocabulary[self.entries.index(self.by_id[OFFICE_ENTRY])]
+        return (any(t in self.office_terms for t in terms)
+                and all(t in self.office_terms or t in own for t in terms))
 
     def _alternatives(self, order: list[int], fused: dict[int, float]) -> list:
         return [(self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order]
@@ -480,9 +507,18 @@ def load_synonyms(org_dir: Path) -> Synonyms:
     return Synonyms.load(path) if path.is_file() else Synonyms()
 
 
+def office_names(org_dir: Path | None) -> list[str]:
+    """The organization's own names (organization.yaml), which a question may call it by."""
+    if org_dir is None or not (Path(org_dir) / "organization.yaml").is_file():
+        return []
+    org = load_organization(Path(org_dir))
+    return [org.name, org.short_name]
+
+
 def build_index(entries: Sequence[dict], org_dir: Path | None = None) -> ManualIndex:
     synonyms = load_synonyms(org_dir) if org_dir is not None else Synonyms()
-    return ManualIndex(entries, synonyms, elsewhere=load_elsewhere(org_dir))
+    return ManualIndex(entries, synonyms, elsewhere=load_elsewhere(org_dir),
+                       office_names=office_names(org_dir))
 
 
 def index_for_org(org_dir: Path, entries: Sequence[dict] | None = None) -> ManualIndex:

@@ -150,6 +150,18 @@ def test_every_reply_keeps_line_limits(org):
             assert len(detail_message(entry, action)["text"]) <= 5000
 
 
+@pytest.mark.parametrize("question", ["แปลคำว่าขอบคุณเป็นภาษาอังกฤษให้หน่อยค่ะ",
+                                      "ส้มตำปูปลาร้าทำยังไงคะ", "งวดหน้าหวยจะออกอะไรครับ"])
+def test_a_topic_no_office_answers_gets_a_plain_dont_know(make_context, sessions, question):
+    # Not the signboard tax (ภาษาอังกฤษ), not a food shop licence: no card, no candidates.
+    [message] = _ask(make_context, question)
+    assert message["type"] == "text"
+    assert message["text"].startswith("ขออภัยค่ะ ยังไม่พบคำตอบเรื่องนี้")
+    assert _quick(message)[0]["data"].startswith("manual:handoff:")
+    [(text, _, _)] = _unanswered(sessions)
+    assert text == question
+
+
 @pytest.mark.parametrize(("question", "agency"), [
     ("บัตรประชาชนหายต้องไปทำที่ไหนคะ", "อำเภอ"),
     ("อยากต่อใบขับขี่ครับ", "ขนส่ง"),

@@ -273,6 +273,24 @@ def test_second_development_set_holdout_floor(entries):
     assert figures["off_topic_confident"] <= 0.07
 
 
+def test_no_measured_question_is_an_example_the_index_learns_from(entries):
+    """Held-out and blind questions must not sit among the examples of the manual, the
+    other agencies' services or the off-topic topics: they would measure nothing."""
+    from handlers.manual.elsewhere import load_decoys
+
+    examples = {e for doc in [*entries, *load_decoys(DEFAULT_ORG_DIR)] for e in doc["examples"]}
+    folder = Path(__file__).parent / "data"
+    measured = [q["q"] for q in load_questions() if q["split"] == "holdout"]
+    for name in ("questions_dev2.yaml", "questions_dev3.yaml"):
+        if (folder / name).is_file():
+            measured += [q["q"] for q in load_questions(folder / name)
+                         if q["split"].endswith("holdout")]
+    for name in ("questions_blind.yaml", "questions_blind2.yaml"):
+        measured += [q["q"] for q in load_questions(folder / name)]
+    assert len(measured) > 500
+    assert [q for q in measured if q in examples] == []
+
+
 def test_labelled_questions_cover_every_entry(entries):
     items = load_questions()
     assert len(items) >= 380
@@ -359,3 +377,16 @@ def test_a_bad_elsewhere_file_names_the_item_and_field(tmp_path):
         load_elsewhere(tmp_path)
     text = str(err.value)
     assert "elsewhere.yaml: item 1 (x)" in text and "'contact'" in text and "'contct'" in text
+
+
+def test_a_bad_off_topic_file_names_the_item_and_field(tmp_path):
+    from handlers.manual.elsewhere import load_off_topic
+
+    (tmp_path / "off_topic.yaml").write_text(
+        "- id: lottery\n  title: หวย\n  examples: [หวยออกอะไร]\n- id: y\n  keywords: x\n",
+        encoding="utf-8")
+    with pytest.raises(ManualError) as err:
+        load_off_topic(tmp_path)
+    text = str(err.value)
+    assert "off_topic.yaml: item 2 (y)" in text and "'title'" in text and "'keywords'" in text
+    assert "item 1" not in text

@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.manual.elsewhere import load_elsewhere
+from handlers.manual.elsewhere import load_decoys
 from handlers.manual.rankers import BM25, NGrams
 from handlers.manual.typos import Mender
 from handlers.org import load_organization
@@ -171,13 +171,15 @@ class ManualIndex:
 
     def __init__(self, entries: Sequence[dict], synonyms: Synonyms | None = None,
                  weights: Weights = Weights(), thresholds: Thresholds = Thresholds(),
-                 candidates: int = CANDIDATES, elsewhere: Sequence[dict] = (),
+                 candidates: int = CANDIDATES, decoys: Sequence[dict] = (),
                  office_names: Sequence[str] = ()):
         self.entries = list(entries)
-        # Other agencies' services (elsewhere.py) are ranked like entries, after them.
-        self.docs = self.entries + list(elsewhere)
+        # Other agencies' services and topics no office answers (elsewhere.py) are
+        # ranked like entries, after them.
+        self.docs = self.entries + list(decoys)
         self.by_id = {e["id"]: e for e in self.entries}
-        self.elsewhere_by_id = {e["id"]: e for e in self.docs[len(self.entries):]}
+        self.elsewhere_by_id = {e["id"]: e for e in self.docs[len(self.entries):]
+                                if e.get("agency")}
         self.synonyms = synonyms or Synonyms()
         self.weights = weights
         self.thresholds = thresholds
@@ -466,8 +468,10 @@ class ManualIndex:
             confidence = "medium"
         ours = [i for i in order if i < len(self.entries)]
         if top >= len(self.entries):
-            # Another agency's service fits best: no card, and the alternatives are ours.
-            elsewhere = self.docs[top]["id"] if best >= th.low else None
+            # Another agency's service or a topic no office answers fits best: no card,
+            # and the alternatives are ours.
+            named = best >= th.low and self.docs[top]["id"] in self.elsewhere_by_id
+            elsewhere = self.docs[top]["id"] if named else None
             return SearchResult(None, None, "low", best, self._alternatives(ours[:k], fused),
                                 feats["coverage"], feats, elsewhere=elsewhere)
         entry = self.entries[top]
@@ -517,7 +521,7 @@ def office_names(org_dir: Path | None) -> list[str]:
 
 def build_index(entries: Sequence[dict], org_dir: Path | None = None) -> ManualIndex:
     synonyms = load_synonyms(org_dir) if org_dir is not None else Synonyms()
-    return ManualIndex(entries, synonyms, elsewhere=load_elsewhere(org_dir),
+    return ManualIndex(entries, synonyms, decoys=load_decoys(org_dir),
                        office_names=office_names(org_dir))
 
 

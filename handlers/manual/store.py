@@ -124,8 +124,7 @@ def index_for(session: Session, org):
     change read at most every 2 s (see `handlers.stamped_cache`): an edit in the console
     reaches the answers within that time.
     """
-    from handlers.manual.elsewhere import load_elsewhere
-    from handlers.manual.search import ManualIndex, index_for_org, load_synonyms
+    from handlers.manual.search import build_index, index_for_org
 
     def read_stamp():
         count, latest = session.execute(
@@ -138,8 +137,7 @@ def index_for(session: Session, org):
         count, _ = stamp
         if not count:
             return index_for_org(org.folder)
-        return ManualIndex(read_entries(session, org.id), load_synonyms(org.folder),
-                           elsewhere=load_elsewhere(org.folder))
+        return build_index(read_entries(session, org.id), org.folder)
 
     return _INDEXES.get(cache_key(session, org.id), read_stamp, build)
 

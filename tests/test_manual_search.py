@@ -199,7 +199,13 @@ def test_a_variant_the_manual_lacks_counts_as_its_standard_form(index):
     [("ผมทำงานต่างจังหวัดครับ แม่อยู่บ้านคนเดียว อยากรู้ว่าเบี้ยคนแก่ได้เดือนละเท่าไหร่",
       "elderly-allowance"),
      ("เมื่อวานฝนตกหนักทั้งคืนเลยค่ะ ตอนนี้ไฟถนนหน้าบ้านดับ ขอบคุณล่วงหน้าค่ะ",
-      "streetlight-repair")],
+      "streetlight-repair"),
+     # the story's words belong to topics no office answers (weather, phones, banks):
+     # the service asked about must still win
+     ("ยายใช้มือถือไม่เป็นค่ะ เลยถามแทน เบี้ยผู้สูงอายุเปลี่ยนบัญชีธนาคารได้ไหม",
+      "elderly-allowance"),
+     ("ผมทำงานอยู่กรุงเทพ หางานแถวบ้านไม่ได้ อยากถามว่าสมัครลูกเข้าศูนย์เด็กเล็กยังไง",
+      "child-development-center-enrollment")],
 )
 def test_a_story_around_a_question_does_not_sink_it(index, question, expected):
     result = index.search(question)

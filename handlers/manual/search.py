@@ -461,7 +461,7 @@ class ManualIndex:
         th = self.thresholds
         n = len(self.entries)
         ours = [i for i in order if i < n]
-        if self._names_only_the_office(text):
+        if self._names_only_the_office(text, feats["terms"]):
             office = self.entries.index(self.by_id[OFFICE_ENTRY])
             rest = [i for i in ours if i != office]
             return SearchResult(OFFICE_ENTRY, self.by_id[OFFICE_ENTRY]["title"], "high",
@@ -495,11 +495,11 @@ class ManualIndex:
         return SearchResult(entry["id"], entry["title"], confidence, best,
                             self._alternatives(ours[1:k], fused), feats["coverage"], feats)
 
-    def _names_only_the_office(self, text: str) -> bool:
+    def _names_only_the_office(self, text: str, terms: Sequence[str]) -> bool:
         """The question names the office and says nothing but what the office entry
         itself is about (where, when open, how to reach it), each word taken in its
         standard form (ปิดกี่โมง -> เวลาทำการ)."""
-        if OFFICE_ENTRY not in self.by_id:
+        if OFFICE_ENTRY not in self.by_id or not self.office_terms.intersection(terms):
             return False
         tokens = self.synonyms.replace_unknown(self._mend(self._tokens(clean(text))),
                                                lambda t: False)

@@ -5,6 +5,7 @@
     python bench/eval_answers.py --sweep      # tuning: rejection and loss by threshold
     python bench/eval_answers.py --features   # tuning: does a second signal help? (CV)
     python bench/eval_answers.py --stories    # tuning: the same with a story around them
+    python bench/eval_answers.py --typos      # tuning: one letter dropped from a key word
 
 Splits: `tune` and `holdout` (questions.yaml), `dev2-tune` and `dev2-holdout`
 (questions_dev2.yaml, a second set written later from the entries' content, with harder
@@ -206,6 +207,30 @@ def compare_signals(index, items: list[dict], folds: int = 5, repeats: int = 3) 
         print(f"{'logistic ' + '+'.join(names):46s}{curve([sum(v) / len(v) for v in out])}")
 
 
+def typos(index, items: list[dict]) -> None:
+    """Top-1 and in-scope lost when the question's most specific word (the rarest the
+    index knows) loses its middle letter, as a thumb on a phone drops one."""
+    from handlers.manual.search import FUNCTION_WORDS
+    from handlers.thai import clean
+
+    ins = [q for q in items if q["id"] is not None]
+    top1 = lost = changed = 0
+    for q in ins:
+        text = clean(q["q"])
+        words = [t for t in index._tokens(text) if t not in FUNCTION_WORDS and len(t) >= 4
+                 and t in index.words.idf and t in text]
+        if words:
+            word = max(words, key=index.words.idf.get)
+            middle = len(word) // 2
+            text = text.replace(word, word[:middle] + word[middle + 1:], 1)
+            changed += 1
+        r = index.search(text)
+        top1 += r.answer_id == q["id"]
+        lost += r.confidence == "low"
+    print(f"one letter dropped from the rarest word ({changed} of {len(ins)} questions): "
+          f"top1={top1 / len(ins):.3f} wrongly_rejected={lost / len(ins):.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--org-dir", type=Path, default=DEFAULT_ORG_DIR)
@@ -218,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="tuning: the score against other signals, cross-validated")
     parser.add_argument("--stories", action="store_true",
                         help="tuning: the questions with a story before or thanks after")
+    parser.add_argument("--typos", action="store_true",
+                        help="tuning: the questions with one letter dropped from a key word")
     args = parser.parse_args(argv)
     entries = load_manual(args.org_dir)
     index = build_index(entries, args.org_dir)
@@ -226,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         if dev.is_file():
             items += load_questions(dev, known_ids={e["id"] for e in entries})
     tool = sweep if args.sweep else compare_signals if args.features else (
-        stories if args.stories else None)
+        stories if args.stories else typos if args.typos else None)
     for name, path in BLINDS.items():
         if path.is_file() and args.split in (name, "all") and tool is None:
             items += [{**q, "split": name} for q in load_questions(path)]

@@ -11,10 +11,12 @@ Splits: `tune` and `holdout` (questions.yaml), `dev2-tune` and `dev2-holdout`
 (questions_dev2.yaml, a second set written later from the entries' content, with harder
 off-topic questions), `dev3-tune` and `dev3-holdout` (questions_dev3.yaml, a third set
 written from a one-line scope of each entry, without the manual or the earlier sets),
+`dev4-tune` and `dev4-holdout` (questions_dev4.yaml, hard ones written the same way:
+situations described without the official words, dialect, typos, near-miss off-topic),
 `blind` and `blind2` (questions_blind.yaml, questions_blind2.yaml: written by others from
-the same scope list, measured, never tuned on). `tuning` is tune + dev2-tune + dev3-tune,
-the only questions thresholds, weights and synonyms are set on; misses are listed only
-there.
+the same scope list, measured, never tuned on). `tuning` is tune + dev2-tune + dev3-tune
++ dev4-tune, the only questions thresholds, weights and synonyms are set on; misses are
+listed only there.
 
 Prints, for each split: top-1 and top-3 (in-scope questions), off-topic rejection (share
 of null questions answered "low"), wrongly rejected (in-scope answered "low"), confident
@@ -50,10 +52,11 @@ BLIND = ROOT / "tests" / "data" / "questions_blind.yaml"
 BLINDS = {"blind": BLIND, "blind2": ROOT / "tests" / "data" / "questions_blind2.yaml"}
 # Development sets; their -holdout halves are measured, never tuned on.
 DEVS = [ROOT / "tests" / "data" / "questions_dev2.yaml",
-        ROOT / "tests" / "data" / "questions_dev3.yaml"]
+        ROOT / "tests" / "data" / "questions_dev3.yaml",
+        ROOT / "tests" / "data" / "questions_dev4.yaml"]
 SPLITS = ["tune", "holdout", "dev2-tune", "dev2-holdout", "dev3-tune", "dev3-holdout",
-          "blind", "blind2"]
-TUNING = {"tune", "dev2-tune", "dev3-tune"}
+          "dev4-tune", "dev4-holdout", "blind", "blind2"]
+TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune"}
 
 
 def load_questions(path: Path = QUESTIONS, known_ids: set[str] | None = None) -> list[dict]:
@@ -236,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--org-dir", type=Path, default=DEFAULT_ORG_DIR)
     parser.add_argument("--split", choices=[*SPLITS, "tuning", "all"], default="all")
     parser.add_argument("--errors", action="store_true",
-                        help="list misses of the tuning splits (tune, dev2-tune, dev3-tune)")
+                        help="list misses of the tuning splits (the -tune ones)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sweep", action="store_true", help="tuning: figures by threshold")
     parser.add_argument("--features", action="store_true",

@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from data import DEFAULT_ORG_DIR  # noqa: E402
+from handlers.manual.elsewhere import load_decoys  # noqa: E402
 from handlers.manual.schema import load_manual  # noqa: E402
-from handlers.manual.search import ManualIndex, load_synonyms  # noqa: E402
+from handlers.manual.search import ManualIndex, load_synonyms, office_names  # noqa: E402
 from handlers.thai import clean, syllables, tokenize  # noqa: E402
 
 PLACES = ["หนองบัว", "โคกสูง", "ดอนแดง", "บ้านใหม่", "ห้วยทราย", "นาคำ", "สระแก้ว", "โนนสวรรค์",
@@ -71,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         (ROOT / "tests" / "data" / "questions.yaml").read_text(encoding="utf-8"))]
     entries = scaled(load_manual(DEFAULT_ORG_DIR), args.entries)
     synonyms = load_synonyms(DEFAULT_ORG_DIR)
+    # as the service builds it: other agencies' services and off-topic topics beside
+    decoys = load_decoys(DEFAULT_ORG_DIR)
+    names = office_names(DEFAULT_ORG_DIR)
     # Warm pythainlp's word list and the syllable dictionary (loaded once a process
     # whatever the manual size), so the build time below is the index's own.
     syllables(clean("ทดสอบ"))
@@ -78,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     before = rss_mb()
     start, start_cpu = time.perf_counter(), time.process_time()
-    index = ManualIndex(entries, synonyms)
+    index = ManualIndex(entries, synonyms, decoys=decoys, office_names=names)
     build, build_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     gc.collect()
     after = rss_mb()
@@ -96,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         values = sorted(values)
         return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
-    print(f"entries={len(entries)} questions={len(questions)}x{args.repeat} "
+    print(f"entries={len(entries)} (+{len(decoys)} other agencies' services and off-topic "
+          f"topics) questions={len(questions)}x{args.repeat} "
           f"load_average={os.getloadavg()[0]:.2f} cpus={os.cpu_count()}")
     print(f"build_s={build:.3f} (cpu {build_cpu:.3f})")
     print(f"wall: median_ms={statistics.median(times) * 1000:.3f} p99_ms={pct(times, 0.99):.3f} "

@@ -355,6 +355,8 @@ def test_unanswered_questions_count_repeats_without_who_asked(sessions, org, clo
     ("ธนาคารเปิดกี่โมงคะ", "bank"),
     ("เลื่อนนัดหมอฟันที่โรงพยาบาลได้ไหม", "hospital"),
     ("ขึ้นทะเบียนเกษตรกรปีนี้ไปที่ไหนครับ", "farmer-registration"),
+    ("เงินดิจิทัลเข้าวันไหนคะ", "state-handouts"),
+    ("ลูกต้องไปเกณฑ์ทหารปีนี้ไปที่ไหน", "military-service"),
 ])
 def test_a_question_about_another_agency_is_low_and_names_it(index, question, agency):
     result = index.search(question)

@@ -251,12 +251,12 @@ def test_holdout_accuracy_floor(entries):
     holdout = [q for q in load_questions() if q["split"] == "holdout"]
     figures = evaluate(index, holdout)
     assert figures["in_scope"] >= 75 and figures["off_topic"] >= 15
-    # measured (holdout seen about six times): top1 0.975, top3 0.988, wrongly rejected
-    # 0.037, off-topic rejected 0.90, off-topic confident 0.05; floors a margin below
+    # measured (holdout seen many times): top1 0.975, top3 0.988, wrongly rejected 0.012,
+    # off-topic rejected 1.0, off-topic confident 0; floors a margin below
     assert figures["top1"] >= 0.93
     assert figures["top3"] >= 0.96
     assert figures["wrongly_rejected"] <= 0.05
-    assert figures["off_topic_rejected"] >= 0.80
+    assert figures["off_topic_rejected"] >= 0.85
     assert figures["confident_wrong"] <= 0.02
     assert figures["off_topic_confident"] <= 0.10
 
@@ -270,13 +270,34 @@ def test_second_development_set_holdout_floor(entries):
     assert not [q["q"] for q in items if q["q"] in examples], "questions copied from examples"
     figures = evaluate(index, [q for q in items if q["split"] == "dev2-holdout"])
     assert figures["in_scope"] >= 75 and figures["off_topic"] >= 30
-    # measured once: top1 0.938, top3 0.988, wrongly rejected 0.074, off-topic rejected
-    # 0.742, off-topic confident 0.032; floors a margin below
-    assert figures["top1"] >= 0.90
+    # measured first: top1 0.938, top3 0.988, wrongly rejected 0.074, off-topic rejected
+    # 0.742, off-topic confident 0.032; now 0.975, 0.988, 0.062, 0.968, 0; floors below
+    assert figures["top1"] >= 0.92
     assert figures["top3"] >= 0.96
     assert figures["wrongly_rejected"] <= 0.10
-    assert figures["off_topic_rejected"] >= 0.68
+    assert figures["off_topic_rejected"] >= 0.85
     assert figures["off_topic_confident"] <= 0.07
+
+
+def test_every_held_out_question_together_above_the_targets(entries):
+    """All questions never tuned on (the holdout halves of the development sets and both
+    blind sets, 929 of them), taken together, meet the issue's targets with a margin
+    a regression would break. Measured: top1 0.973, top3 0.993, off-topic rejected
+    0.918, wrongly rejected 0.018, off-topic confident 0.004."""
+    index = build_index(entries, DEFAULT_ORG_DIR)
+    folder = Path(__file__).parent / "data"
+    items = [q for q in load_questions() if q["split"] == "holdout"]
+    for name in ("questions_dev2.yaml", "questions_dev3.yaml", "questions_dev4.yaml"):
+        items += [q for q in load_questions(folder / name) if q["split"].endswith("holdout")]
+    for name in ("questions_blind.yaml", "questions_blind2.yaml"):
+        items += load_questions(folder / name)
+    figures = evaluate(index, items)
+    assert figures["in_scope"] >= 650 and figures["off_topic"] >= 250
+    assert figures["top1"] >= 0.95
+    assert figures["top3"] >= 0.98
+    assert figures["off_topic_rejected"] >= 0.88
+    assert figures["wrongly_rejected"] <= 0.03
+    assert figures["off_topic_confident"] <= 0.02
 
 
 def test_no_measured_question_is_an_example_the_index_learns_from(entries):
@@ -287,7 +308,7 @@ def test_no_measured_question_is_an_example_the_index_learns_from(entries):
     examples = {e for doc in [*entries, *load_decoys(DEFAULT_ORG_DIR)] for e in doc["examples"]}
     folder = Path(__file__).parent / "data"
     measured = [q["q"] for q in load_questions() if q["split"] == "holdout"]
-    for name in ("questions_dev2.yaml", "questions_dev3.yaml"):
+    for name in ("questions_dev2.yaml", "questions_dev3.yaml", "questions_dev4.yaml"):
         if (folder / name).is_file():
             measured += [q["q"] for q in load_questions(folder / name)
                          if q["split"].endswith("holdout")]

@@ -168,3 +168,24 @@ def test_no_example_shared_between_entries(entries):
 def test_short_titles_distinct(entries):
     titles = [e.get("short_title") for e in entries.values()]
     assert len(set(titles)) == len(titles)
+
+
+def test_manual_check_names_every_bad_file(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from bot.commands.manual import manual_check
+    from data import DEFAULT_ORG_DIR
+
+    org = tmp_path / "org"
+    shutil.copytree(DEFAULT_ORG_DIR, org)
+    runner = CliRunner()
+    good = runner.invoke(manual_check, ["--org-dir", str(org)])
+    assert good.exit_code == 0 and "all valid" in good.output
+    (org / "off_topic.yaml").write_text("- id: x\n  titel: y\n", encoding="utf-8")
+    (org / "elsewhere.yaml").write_text("- id: z\n  title: t\n", encoding="utf-8")
+    bad = runner.invoke(manual_check, ["--org-dir", str(org)])
+    assert bad.exit_code != 0
+    assert "off_topic.yaml: item 1 (x)" in bad.output and "'titel'" in bad.output
+    assert "elsewhere.yaml: item 1 (z)" in bad.output and "'agency'" in bad.output

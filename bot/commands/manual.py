@@ -106,14 +106,22 @@ def manual_load(org_dir: Path) -> None:
 @click.option("--org-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=DEFAULT_ORG_DIR, show_default=True)
 def manual_check(org_dir: Path) -> None:
-    """Validate the manual files without loading them."""
+    """Validate the manual files, other agencies' services and off-topic topics without
+    loading them."""
+    from handlers.manual.elsewhere import load_elsewhere, load_off_topic
     from handlers.manual.schema import ManualError, load_manual
 
-    try:
-        entries = load_manual(org_dir)
-    except ManualError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(f"{len(entries)} entries, all valid")
+    problems: list[str] = []
+    counts = []
+    for load in (load_manual, load_elsewhere, load_off_topic):
+        try:
+            counts.append(len(load(org_dir)))
+        except ManualError as err:
+            problems.append(str(err))
+    if problems:
+        raise click.ClickException("\n".join(problems))
+    click.echo(f"{counts[0]} entries, {counts[1]} other agencies' services, "
+               f"{counts[2]} off-topic topics, all valid")
 
 
 @manual.command("unanswered")

@@ -260,6 +260,8 @@ class ManualIndex:
         self.max_evidence = MAX_EVIDENCE * self.words.unknown
         self.office_terms = frozenset(
             t for name in (*OFFICE_WORDS, *office_names) for t in self._analyse(name)[0])
+        ids = [e["id"] for e in self.entries]
+        self.office_index = ids.index(OFFICE_ENTRY) if OFFICE_ENTRY in ids else None
 
     # --- text to terms ---
 
@@ -462,7 +464,7 @@ class ManualIndex:
         n = len(self.entries)
         ours = [i for i in order if i < n]
         if self._names_only_the_office(text, feats["terms"]):
-            office = self.entries.index(self.by_id[OFFICE_ENTRY])
+            office = self.office_index
             rest = [i for i in ours if i != office]
             return SearchResult(OFFICE_ENTRY, self.by_id[OFFICE_ENTRY]["title"], "high",
                                 fused.get(office, fused[order[0]]),
@@ -499,12 +501,12 @@ class ManualIndex:
         """The question names the office and says nothing but what the office entry
         itself is about (where, when open, how to reach it), each word taken in its
         standard form (ปิดกี่โมง -> เวลาทำการ)."""
-        if OFFICE_ENTRY not in self.by_id or not self.office_terms.intersection(terms):
+        if self.office_index is None or not self.office_terms.intersection(terms):
             return False
         tokens = self.synonyms.replace_unknown(self._mend(self._tokens(clean(text))),
                                                lambda t: False)
         terms = [t for t in tokens if t not in FUNCTION_WORDS]
-        own = self.own_vocabulary[self.entries.index(self.by_id[OFFICE_ENTRY])]
+        own = self.own_vocabulary[self.office_index]
         return (any(t in self.office_terms for t in terms)
                 and all(t in self.office_terms or t in own for t in terms))
 

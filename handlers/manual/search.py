@@ -321,8 +321,9 @@ class ManualIndex:
             memo[text] = result
         return result
 
-    def _query(self, text: str) -> tuple[list[str], list[str], str]:
-        """`_analyse` of a question, less what would only count against it:
+    def _query(self, text: str) -> tuple[list[str], list[str], str, list[str]]:
+        """`_analyse` of a question, less what would only count against it, and the
+        question's tokens with typos mended (before either change):
 
         - numbers no entry uses (an age, a house number, a count say nothing about which
           service is meant) are left out;
@@ -333,9 +334,9 @@ class ManualIndex:
         Either would otherwise count as an unknown rare word and sink the score of an
         in-scope question.
         """
-        tokens = self._mend(self._tokens(clean(text)))
+        mended = self._mend(self._tokens(clean(text)))
         postings = self.words.postings
-        tokens = [t for t in tokens if t in postings or not _NUMBER.fullmatch(t)]
+        tokens = [t for t in mended if t in postings or not _NUMBER.fullmatch(t)]
 
         def known(t: str) -> bool:
             return t in postings or t in FUNCTION_WORDS
@@ -345,7 +346,7 @@ class ManualIndex:
         content = [t for t in self.synonyms.replace_unknown(tokens, known)
                    if t not in FUNCTION_WORDS]
         syls = [x for t in content for x in word_syllables(t)]
-        return terms, syls, "".join(content)
+        return terms, syls, "".join(content), mended
 
     def _unknown(self, token: str) -> bool:
         return not (token in self.words.postings or token in FUNCTION_WORDS
@@ -368,7 +369,7 @@ class ManualIndex:
         Word and syllable BM25 score every entry; the character n-grams (the costly
         part) only the `candidates` entries those two rank highest.
         """
-        terms, syls, joined = self._query(text)
+        terms, syls, joined, mended = self._query(text)
         w, wmax = self.words.scores(terms)
         s, smax = self.syllables.scores(syls)
         weights = self.weights
@@ -387,26 +388,13 @@ class ManualIndex:
         top = order[0]
         info = {
             "terms": terms,
+            "tokens": mended,
             "raw_words": w[top],
             "raw_syllables": s[top],
             "words": w[top] * ww / weights.words if weights.words else 0.0,
             "syllables": s[top] * ws / weights.syllables if weights.syllables else 0.0,
         }
         return order, fused, info
-
-    def scores(self, text: str) -> tuple[list[float], list[str]]:
-        """Mixed scores of every entry (entries outside the candidates: words and
-        syllables only), and the question's word terms."""
-        order, fused, info = self.rank(text)
-        terms, syls, _ = self._query(text)
-        w, wmax = self.words.scores(terms)
-        s, smax = self.syllables.scores(syls)
-        ww = self.weights.words / self._ceiling(wmax)
-        ws = self.weights.syllables / self._ceiling(smax)
-        out = [ww * a + ws * b for a, b in zip(w, s, strict=True)]
-        for i, v in fused.items():
-            out[i] = v
-        return out, info["terms"]
 
     def coverage(self, terms: Sequence[str], i: int, own: bool = False) -> float:
         """Share of the question's content words (IDF-weighted) the entry knows (with
@@ -453,6 +441,7 @@ class ManualIndex:
             "content": float(len(set(terms))),
             "own": self.coverage(terms, top, own=True),
             "terms": terms,
+            "tokens": info["tokens"],
         }
         return order, fused, feats
 
@@ -463,7 +452,7 @@ class ManualIndex:
         th = self.thresholds
         n = len(self.entries)
         ours = [i for i in order if i < n]
-        if self._names_only_the_office(text, feats["terms"]):
+        if self._names_only_the_office(feats["tokens"], feats["terms"]):
             office = self.office_index
             rest = [i for i in ours if i != office]
             return SearchResult(OFFICE_ENTRY, self.by_id[OFFICE_ENTRY]["title"], "high",
@@ -497,15 +486,14 @@ class ManualIndex:
         return SearchResult(entry["id"], entry["title"], confidence, best,
                             self._alternatives(ours[1:k], fused), feats["coverage"], feats)
 
-    def _names_only_the_office(self, text: str, terms: Sequence[str]) -> bool:
+    def _names_only_the_office(self, tokens: Sequence[str], terms: Sequence[str]) -> bool:
         """The question names the office and says nothing but what the office entry
         itself is about (where, when open, how to reach it), each word taken in its
         standard form (ปิดกี่โมง -> เวลาทำการ)."""
         if self.office_index is None or not self.office_terms.intersection(terms):
             return False
-        tokens = self.synonyms.replace_unknown(self._mend(self._tokens(clean(text))),
-                                               lambda t: False)
-        terms = [t for t in tokens if t not in FUNCTION_WORDS]
+        standard = self.synonyms.replace_unknown(tokens, lambda t: False)
+        terms = [t for t in standard if t not in FUNCTION_WORDS]
         own = self.own_vocabulary[self.office_index]
         return (any(t in self.office_terms for t in terms)
                 and all(t in self.office_terms or t in own for t in terms))

@@ -13,10 +13,11 @@ off-topic questions), `dev3-tune` and `dev3-holdout` (questions_dev3.yaml, a thi
 written from a one-line scope of each entry, without the manual or the earlier sets),
 `dev4-tune` and `dev4-holdout` (questions_dev4.yaml, hard ones written the same way:
 situations described without the official words, dialect, typos, near-miss off-topic),
-`blind` and `blind2` (questions_blind.yaml, questions_blind2.yaml: written by others from
-the same scope list, measured, never tuned on). `tuning` is tune + dev2-tune + dev3-tune
-+ dev4-tune, the only questions thresholds, weights and synonyms are set on; misses are
-listed only there.
+`dev5-tune` and `dev5-holdout` (questions_dev5.yaml, written the same way, with 120
+off-topic messages, half of them near-misses), `blind` and `blind2` (questions_blind.yaml,
+questions_blind2.yaml: written by others from the same scope list, measured, never tuned
+on). `tuning` is tune + dev2-tune + dev3-tune + dev4-tune + dev5-tune, the only questions
+thresholds, weights and synonyms are set on; misses are listed only there.
 
 Prints, for each split: top-1 and top-3 (in-scope questions), off-topic rejection (share
 of null questions answered "low"), wrongly rejected (in-scope answered "low"), confident
@@ -53,10 +54,11 @@ BLINDS = {"blind": BLIND, "blind2": ROOT / "tests" / "data" / "questions_blind2.
 # Development sets; their -holdout halves are measured, never tuned on.
 DEVS = [ROOT / "tests" / "data" / "questions_dev2.yaml",
         ROOT / "tests" / "data" / "questions_dev3.yaml",
-        ROOT / "tests" / "data" / "questions_dev4.yaml"]
+        ROOT / "tests" / "data" / "questions_dev4.yaml",
+        ROOT / "tests" / "data" / "questions_dev5.yaml"]
 SPLITS = ["tune", "holdout", "dev2-tune", "dev2-holdout", "dev3-tune", "dev3-holdout",
-          "dev4-tune", "dev4-holdout", "blind", "blind2"]
-TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune"}
+          "dev4-tune", "dev4-holdout", "dev5-tune", "dev5-holdout", *BLINDS]
+TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune", "dev5-tune"}
 
 
 def load_questions(path: Path = QUESTIONS, known_ids: set[str] | None = None) -> list[dict]:
@@ -64,6 +66,23 @@ def load_questions(path: Path = QUESTIONS, known_ids: set[str] | None = None) ->
     if known_ids is not None:  # while the manual is still being written
         items = [q for q in items if q["id"] is None or q["id"] in known_ids]
     return items
+
+
+def all_questions(known_ids: set[str] | None = None) -> list[dict]:
+    """Every labelled question, each with its split (the blind sets' split is their name)."""
+    items = load_questions(known_ids=known_ids)
+    for dev in DEVS:
+        if dev.is_file():
+            items += load_questions(dev, known_ids=known_ids)
+    for name, path in BLINDS.items():
+        if path.is_file():
+            items += [{**q, "split": name} for q in load_questions(path)]
+    return items
+
+
+def measured_questions() -> list[dict]:
+    """The questions never tuned on: the holdout halves and the blind sets."""
+    return [q for q in all_questions() if q["split"] not in TUNING]
 
 
 def evaluate(index, items: list[dict]) -> dict:
@@ -251,15 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     entries = load_manual(args.org_dir)
     index = build_index(entries, args.org_dir)
-    items = load_questions(known_ids={e["id"] for e in entries})
-    for dev in DEVS:
-        if dev.is_file():
-            items += load_questions(dev, known_ids={e["id"] for e in entries})
     tool = sweep if args.sweep else compare_signals if args.features else (
         stories if args.stories else typos if args.typos else None)
-    for name, path in BLINDS.items():
-        if path.is_file() and args.split in (name, "all") and tool is None:
-            items += [{**q, "split": name} for q in load_questions(path)]
+    items = all_questions(known_ids={e["id"] for e in entries})
     if tool is not None:  # tuning tools: never on a holdout
         tool(index, [q for q in items if q["split"] in TUNING])
         return 0

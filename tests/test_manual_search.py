@@ -283,14 +283,14 @@ def test_second_development_set_holdout_floor(entries):
 def test_every_held_out_question_together_above_the_targets(entries):
     """All questions never tuned on (the holdout halves of the development sets and the
     blind sets), taken together, meet the issue's targets with a margin a regression
-    would break. Measured: top1 0.973, top3 0.993, off-topic rejected 0.918, wrongly
-    rejected 0.018, off-topic confident 0.004."""
+    would break. Measured on 944 in-scope and 395 off-topic: top1 0.971, top3 0.994,
+    off-topic rejected 0.929, wrongly rejected 0.017, off-topic confident 0."""
     index = build_index(entries, DEFAULT_ORG_DIR)
     figures = evaluate(index, measured_questions())
-    assert figures["in_scope"] >= 650 and figures["off_topic"] >= 250
+    assert figures["in_scope"] >= 900 and figures["off_topic"] >= 380
     assert figures["top1"] >= 0.95
     assert figures["top3"] >= 0.98
-    assert figures["off_topic_rejected"] >= 0.88
+    assert figures["off_topic_rejected"] >= 0.90
     assert figures["wrongly_rejected"] <= 0.03
     assert figures["off_topic_confident"] <= 0.02
 

@@ -233,6 +233,18 @@ def test_a_question_naming_only_the_office_gets_its_card(index, question):
     assert (result.answer_id, result.confidence) == ("office-contact", "high")
 
 
+@pytest.mark.parametrize("question", ["สวัสดีค่ะ ดิฉันอยู่หมู่ 5 ค่ะ อบต.เปิดกี่โมงคะ",
+                                      "เมื่อวานไปแล้วแต่หาไม่เจอ อบตอยู่ตรงไหนจ๊ะ"])
+def test_a_story_before_a_question_about_the_office_keeps_its_card(index, question):
+    result = index.search(question)
+    assert (result.answer_id, result.confidence) == ("office-contact", "high")
+
+
+def test_asking_the_office_for_help_is_not_a_question_about_the_office(index):
+    result = index.search("บ้านจนมาก ไม่มีข้าวจะกินแล้ว อบต.ช่วยอะไรได้บ้างคะ")
+    assert result.answer_id == "welfare-assistance"
+
+
 @pytest.mark.parametrize("question", ["ธนาคารเปิดกี่โมง", "อำเภออยู่ตรงไหน",
                                       "ร้องเรียนอบตที่ไหน"])
 def test_the_office_rule_leaves_other_subjects_alone(index, question):

@@ -456,6 +456,16 @@ class ManualIndex:
     def search(self, text: str, k: int = 3) -> SearchResult:
         if not self.entries:
             return SearchResult(None, None, "low", 0.0, [])
+        result = self._judge(text, k)
+        if result.confidence != "high":
+            # "สวัสดีค่ะ ดิฉันอยู่หมู่ 5 ค่ะ อบต.เปิดกี่โมงคะ": the story's words keep
+            # the whole from naming only the office; the question comes last.
+            last = _last_clause(text)
+            if last is not None and self._asks_about_the_office(last):
+                return self._judge(last, k)
+        return result
+
+    def _judge(self, text: str, k: int) -> SearchResult:
         order, fused, feats = self.features(text)
         th = self.thresholds
         n = len(self.entries)
@@ -508,6 +518,15 @@ class ManualIndex:
         return (any(t in self.office_terms for t in terms)
                 and all(t in self.office_terms or t in own for t in terms))
 
+    def _asks_about_the_office(self, text: str) -> bool:
+        """The text names only the office and asks something about it (where, when
+        open, its phone): "อบต.ช่วยอะไรได้บ้าง" names it but asks for a service."""
+        _, _, feats = self.features(text)
+        if not self._names_only_the_office(feats["tokens"], feats["terms"]):
+            return False
+        standard = self.synonyms.replace_unknown(feats["tokens"], lambda t: False)
+        return any(t not in FUNCTION_WORDS and t not in self.office_terms for t in standard)
+
     def _alternatives(self, order: list[int], fused: dict[int, float]) -> list:
         return [(self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order]
 
@@ -524,6 +543,12 @@ class ManualIndex:
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, ManualIndex] = {}
+
+
+def _last_clause(text: str) -> str | None:
+    """What follows the question's last space, when it has one."""
+    parts = text.split()
+    return parts[-1] if len(parts) > 1 else None
 
 
 def load_synonyms(org_dir: Path) -> Synonyms:

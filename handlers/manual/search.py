@@ -73,8 +73,12 @@ FUNCTION_WORDS = frozenset("""
 ที่ไหนบ้าง อย่างไรบ้าง ยังไงบ้าง ไม่ต้อง กำลังจะ น่าจะ อาจจะ คงจะ ควรจะ ที่จะ เพิ่ง เพิ่งจะ พึ่ง
 แค่ เคย นิดหน่อย สักหน่อย เพราะอะไร อยู่แล้ว เจ้าค่ะ หรอก
 ขอบคุณ ขอบพระคุณ ขอโทษ ขออภัย แอดมิน admin พอดี พอดีว่า นิดนึง หน่อยนึง ตอบ คำตอบ
-ชื่ออะไร ขอบคุณล่วงหน้า
+ชื่ออะไร
 """.split())
+# Courtesies the tokenizer would split into a word that does name a service
+# (ขอบคุณ|ล่วงหน้า: the allowances' early registration); read whole, they say nothing.
+COURTESIES = frozenset({"ขอบคุณล่วงหน้า"})
+FUNCTION_WORDS |= COURTESIES
 # A number in digits or Thai words (สาม, แปดสิบ, ห้าร้อย, ครึ่ง, ที่สอง); like an age or a
 # count, it is left out of a question unless an entry uses it.
 _NUMBER = re.compile(
@@ -205,7 +209,7 @@ class ManualIndex:
         self._chunk_memo: dict[str, list[str]] | None = {}
         # Our own tokenizer vocabulary (never the process-wide one), so documents and
         # questions are segmented alike whatever other modules register.
-        vocabulary = set(self.synonyms.words()) | FUNCTION_WORDS
+        vocabulary = set(self.synonyms.words()) | COURTESIES
         for e in self.docs:
             for k in e.get("keywords", []):
                 k = self._clean(k)

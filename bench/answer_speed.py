@@ -30,8 +30,9 @@ import yaml  # noqa: E402
 
 from data import DEFAULT_ORG_DIR  # noqa: E402
 from handlers.manual.elsewhere import load_decoys  # noqa: E402
+from handlers.manual.org_index import load_synonyms, office_names  # noqa: E402
 from handlers.manual.schema import load_manual  # noqa: E402
-from handlers.manual.search import ManualIndex, load_synonyms, office_names  # noqa: E402
+from handlers.manual.search import ManualIndex  # noqa: E402
 from handlers.thai import clean, syllables, tokenize  # noqa: E402
 
 PLACES = ["หนองบัว", "โคกสูง", "ดอนแดง", "บ้านใหม่", "ห้วยทราย", "นาคำ", "สระแก้ว", "โนนสวรรค์",

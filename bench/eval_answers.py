@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from data import DEFAULT_ORG_DIR  # noqa: E402
+from handlers.manual.org_index import build_index  # noqa: E402
 from handlers.manual.schema import load_manual  # noqa: E402
-from handlers.manual.search import build_index  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 # Written by someone who never saw the manual or the other questions; measured, never tuned
@@ -233,7 +233,7 @@ def compare_signals(index, items: list[dict], folds: int = 5, repeats: int = 3) 
 def typos(index, items: list[dict]) -> None:
     """Top-1 and in-scope lost when the question's most specific word (the rarest the
     index knows) loses its middle letter, as a thumb on a phone drops one."""
-    from handlers.manual.search import FUNCTION_WORDS
+    from handlers.manual.words import FUNCTION_WORDS
     from handlers.thai import clean
 
     ins = [q for q in items if q["id"] is not None]

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from data import DEFAULT_ORG_DIR
-from handlers.manual.search import index_for_org
+from handlers.manual.org_index import index_for_org
 from handlers.routing import load_router
 
 DATA = Path(__file__).parent / "data"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from handlers import events, inquiry
-from handlers.manual.search import index_for_org
+from handlers.manual.org_index import index_for_org
 from storage.models import UnansweredQuestion
 
 QUESTIONS = "tests/data/questions.yaml"

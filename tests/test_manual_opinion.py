@@ -7,7 +7,7 @@ import pytest
 
 from data import DEFAULT_ORG_DIR
 from handlers.manual.opinion import asks_opinion
-from handlers.manual.search import index_for_org
+from handlers.manual.org_index import index_for_org
 
 
 @pytest.fixture(scope="module")

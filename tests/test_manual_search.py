@@ -10,8 +10,9 @@ import yaml
 from sqlalchemy import inspect
 
 from data import DEFAULT_ORG_DIR
+from handlers.manual.org_index import build_index, index_for_org, load_synonyms
 from handlers.manual.schema import ManualError, load_manual
-from handlers.manual.search import ManualIndex, build_index, index_for_org, load_synonyms
+from handlers.manual.search import ManualIndex
 from handlers.manual.store import read_entries, record_unanswered, save_entries
 from handlers.thai import clean
 from storage.models import UnansweredQuestion

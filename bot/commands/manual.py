@@ -25,7 +25,7 @@ def database_url() -> str:
 
 
 def _index(org_dir: Path, from_db: bool):
-    from handlers.manual.search import build_index
+    from handlers.manual.org_index import build_index
 
     if from_db:
         from handlers.manual.store import read_entries

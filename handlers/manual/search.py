@@ -44,46 +44,17 @@ instead of 0.88 and 0.95 of dev3-tune's instead of 0.917, and lost no in-scope o
 from __future__ import annotations
 
 import heapq
-import re
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from handlers.manual.elsewhere import load_decoys
 from handlers.manual.opinion import asks_opinion
 from handlers.manual.rankers import BM25, NGrams
 from handlers.manual.typos import Mender
-from handlers.org import load_organization
+from handlers.manual.words import COURTESIES, FUNCTION_WORDS, NUMBER
 from handlers.thai import Synonyms, clean, tokenize, word_syllables
 
 LESS_SURE = {"high": "medium", "medium": "low", "low": "low"}
-
-# Words that carry no subject: particles, politeness, question words, pronouns.
-FUNCTION_WORDS = frozenset("""
-ครับ คับ ค่ะ คะ ค่า คร้าบ จ้า จ๊ะ จ้ะ จ๋า นะ นะคะ นะครับ นะจ๊ะ นะจ้ะ นะคับ น่ะ ฮะ ฮับ เด้อ เนาะ จ้าา
-ไหม มั้ย มั๊ย ไม๊ เปล่า ป่าว หรือเปล่า รึเปล่า บ่ หรือ รึ ยัง
-อะไร ยังไง ไง อย่างไร ทำไง ทำยังไง ที่ไหน ตรงไหน ไหน เมื่อไหร่ เมื่อไร เท่าไหร่ เท่าไร กี่ ใคร ทำไม
-บ้าง หน่อย ด้วย ค่ะ ได้ ได้ไหม ได้มั้ย ต้อง จะ ก็ แล้ว อยาก อยากจะ ขอ ช่วย
-ผม ฉัน หนู เรา ดิฉัน เค้า เขา คุณ ท่าน ที่ ของ และ กับ ให้ ใน มี เป็น คือ นี้ นั้น
-มาก ทำ ใช่ ใช่ไหม ถึง เอา ไป มา อยู่ ดี ได้ยัง แล้วก็ หรอ เหรอ อ่ะ อะ ละ หา
-สวัสดี หวัดดี ถาม สอบถาม อยากถาม เรื่อง ทราบ อยากทราบ รบกวน
-เลย ว่า บอก ถ้า อีก ที ตัวเอง ตนเอง เอง อยากได้ จริง จริงๆ ๆ
-ที่ไหนบ้าง อย่างไรบ้าง ยังไงบ้าง ไม่ต้อง กำลังจะ น่าจะ อาจจะ คงจะ ควรจะ ที่จะ เพิ่ง เพิ่งจะ พึ่ง
-แค่ เคย นิดหน่อย สักหน่อย เพราะอะไร อยู่แล้ว เจ้าค่ะ หรอก
-ขอบคุณ ขอบพระคุณ ขอโทษ ขออภัย แอดมิน admin พอดี พอดีว่า นิดนึง หน่อยนึง ตอบ คำตอบ
-ชื่ออะไร
-""".split())
-# Courtesies the tokenizer would split into a word that does name a service
-# (ขอบคุณ|ล่วงหน้า: the allowances' early registration); read whole, they say nothing.
-COURTESIES = frozenset({"ขอบคุณล่วงหน้า"})
-FUNCTION_WORDS |= COURTESIES
-# A number in digits or Thai words (สาม, แปดสิบ, ห้าร้อย, ครึ่ง, ที่สอง); like an age or a
-# count, it is left out of a question unless an entry uses it.
-_NUMBER = re.compile(
-    r"(ที่)?(\d+|(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน"
-    r"|ครึ่ง)+)")
 
 # Entries the character n-grams compare a question with (the best by words and syllables).
 CANDIDATES = 24
@@ -348,7 +319,7 @@ class ManualIndex:
         """
         mended = self._mend(self._tokens(clean(text)))
         postings = self.words.postings
-        tokens = [t for t in mended if t in postings or not _NUMBER.fullmatch(t)]
+        tokens = [t for t in mended if t in postings or not NUMBER.fullmatch(t)]
 
         def known(t: str) -> bool:
             return t in postings or t in FUNCTION_WORDS
@@ -362,7 +333,7 @@ class ManualIndex:
 
     def _unknown(self, token: str) -> bool:
         return not (token in self.words.postings or token in FUNCTION_WORDS
-                    or token in self.synonyms.vocabulary or _NUMBER.fullmatch(token))
+                    or token in self.synonyms.vocabulary or NUMBER.fullmatch(token))
 
     def _mend(self, tokens: list[str]) -> list[str]:
         """Tokens with words mistyped by one letter put back (typos.py)."""
@@ -543,56 +514,7 @@ class ManualIndex:
         return self.elsewhere_by_id.get(elsewhere_id)
 
 
-# --- building from an organization's folder, cached -----------------------------------
-
-_LOCK = threading.Lock()
-_CACHE: dict[str, ManualIndex] = {}
-
-
 def _last_clause(text: str) -> str | None:
     """What follows the question's last space, when it has one."""
     parts = text.split()
     return parts[-1] if len(parts) > 1 else None
-
-
-def load_synonyms(org_dir: Path) -> Synonyms:
-    path = Path(org_dir) / "synonyms.yaml"
-    return Synonyms.load(path) if path.is_file() else Synonyms()
-
-
-def office_names(org_dir: Path | None) -> list[str]:
-    """The organization's own names (organization.yaml), which a question may call it by."""
-    if org_dir is None or not (Path(org_dir) / "organization.yaml").is_file():
-        return []
-    org = load_organization(Path(org_dir))
-    return [org.name, org.short_name]
-
-
-def build_index(entries: Sequence[dict], org_dir: Path | None = None) -> ManualIndex:
-    synonyms = load_synonyms(org_dir) if org_dir is not None else Synonyms()
-    return ManualIndex(entries, synonyms, decoys=load_decoys(org_dir),
-                       office_names=office_names(org_dir))
-
-
-def index_for_org(org_dir: Path, entries: Sequence[dict] | None = None) -> ManualIndex:
-    """The cached index of an organization: from `entries` (e.g. the database) or its files."""
-    key = str(Path(org_dir).resolve())
-    with _LOCK:
-        index = _CACHE.get(key)
-        if index is None or entries is not None:
-            if entries is None:
-                from handlers.manual.schema import load_manual
-
-                entries = load_manual(Path(org_dir))
-            index = build_index(entries, org_dir)
-            _CACHE[key] = index
-        return index
-
-
-def forget_index(org_dir: Path | None = None) -> None:
-    """Drop the cached index (after the manual changed)."""
-    with _LOCK:
-        if org_dir is None:
-            _CACHE.clear()
-        else:
-            _CACHE.pop(str(Path(org_dir).resolve()), None)

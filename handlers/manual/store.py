@@ -124,7 +124,7 @@ def index_for(session: Session, org):
     change read at most every 2 s (see `handlers.stamped_cache`): an edit in the console
     reaches the answers within that time.
     """
-    from handlers.manual.search import build_index, index_for_org
+    from handlers.manual.org_index import build_index, index_for_org
 
     def read_stamp():
         count, latest = session.execute(

@@ -14,7 +14,7 @@ written from a one-line scope of each entry, without the manual or the earlier s
 `dev4-tune` and `dev4-holdout` (questions_dev4.yaml, hard ones written the same way:
 situations described without the official words, dialect, typos, near-miss off-topic),
 `dev5-tune` and `dev5-holdout` (questions_dev5.yaml, written the same way, with 120
-off-topic messages, half of them near-misses), `blind`, `blind2` and `blind3`
+off-topic messages, half of them near-misses), `blind` to `blind4`
 (questions_blind*.yaml: written by others from the same scope list, measured, never tuned
 on). `tuning` is tune + dev2-tune + dev3-tune + dev4-tune + dev5-tune, the only questions
 thresholds, weights and synonyms are set on; misses are listed only there.
@@ -51,7 +51,8 @@ QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 # on, and its misses are never listed.
 BLIND = ROOT / "tests" / "data" / "questions_blind.yaml"
 BLINDS = {"blind": BLIND, "blind2": ROOT / "tests" / "data" / "questions_blind2.yaml",
-          "blind3": ROOT / "tests" / "data" / "questions_blind3.yaml"}
+          "blind3": ROOT / "tests" / "data" / "questions_blind3.yaml",
+          "blind4": ROOT / "tests" / "data" / "questions_blind4.yaml"}
 # Development sets; their -holdout halves are measured, never tuned on.
 DEVS = [ROOT / "tests" / "data" / "questions_dev2.yaml",
         ROOT / "tests" / "data" / "questions_dev3.yaml",

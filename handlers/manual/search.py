@@ -496,6 +496,8 @@ class ManualIndex:
     def _asks_about_the_office(self, text: str) -> bool:
         """The text names only the office and asks something about it (where, when
         open, its phone): "อบต.ช่วยอะไรได้บ้าง" names it but asks for a service."""
+        if not self.office_terms.intersection(self.synonyms.expand(self._tokens(clean(text)))):
+            return False  # most questions: no need to rank the clause
         _, _, feats = self.features(text)
         if not self._names_only_the_office(feats["tokens"], feats["terms"]):
             return False

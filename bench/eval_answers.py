@@ -46,18 +46,13 @@ from data import DEFAULT_ORG_DIR  # noqa: E402
 from handlers.manual.org_index import build_index  # noqa: E402
 from handlers.manual.schema import load_manual  # noqa: E402
 
-QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
+DATA = ROOT / "tests" / "data"
+QUESTIONS = DATA / "questions.yaml"
 # Written by someone who never saw the manual or the other questions; measured, never tuned
-# on, and its misses are never listed.
-BLIND = ROOT / "tests" / "data" / "questions_blind.yaml"
-BLINDS = {"blind": BLIND, "blind2": ROOT / "tests" / "data" / "questions_blind2.yaml",
-          "blind3": ROOT / "tests" / "data" / "questions_blind3.yaml",
-          "blind4": ROOT / "tests" / "data" / "questions_blind4.yaml"}
+# on, and their misses are never listed.
+BLINDS = {name: DATA / f"questions_{name}.yaml" for name in ("blind", "blind2", "blind3", "blind4")}
 # Development sets; their -holdout halves are measured, never tuned on.
-DEVS = [ROOT / "tests" / "data" / "questions_dev2.yaml",
-        ROOT / "tests" / "data" / "questions_dev3.yaml",
-        ROOT / "tests" / "data" / "questions_dev4.yaml",
-        ROOT / "tests" / "data" / "questions_dev5.yaml"]
+DEVS = [DATA / f"questions_dev{n}.yaml" for n in (2, 3, 4, 5)]
 SPLITS = ["tune", "holdout", "dev2-tune", "dev2-holdout", "dev3-tune", "dev3-holdout",
           "dev4-tune", "dev4-holdout", "dev5-tune", "dev5-holdout", *BLINDS]
 TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune", "dev5-tune"}

@@ -436,8 +436,10 @@ class ManualIndex:
             # "สวัสดีค่ะ ดิฉันอยู่หมู่ 5 ค่ะ อบต.เปิดกี่โมงคะ": the story's words keep
             # the whole from naming only the office; the question comes last.
             last = _last_clause(text)
-            if last is not None and self._asks_about_the_office(last):
-                return self._judge(last, k)
+            if last is not None and self._may_name_the_office(last):
+                clause = self._judge(last, k)
+                if self._asks_about_the_office(clause.features):
+                    return clause
         return result
 
     def _judge(self, text: str, k: int) -> SearchResult:
@@ -445,7 +447,7 @@ class ManualIndex:
         th = self.thresholds
         n = len(self.entries)
         ours = [i for i in order if i < n]
-        if self._names_only_the_office(feats["tokens"], feats["terms"]):
+        if self._office_words(feats["tokens"], feats["terms"]) is not None:
             office = self.office_index
             rest = [i for i in ours if i != office]
             return SearchResult(OFFICE_ENTRY, self.by_id[OFFICE_ENTRY]["title"], "high",
@@ -481,28 +483,29 @@ class ManualIndex:
         return SearchResult(entry["id"], entry["title"], confidence, best,
                             self._alternatives(ours[1:k], fused), feats["coverage"], feats)
 
-    def _names_only_the_office(self, tokens: Sequence[str], terms: Sequence[str]) -> bool:
-        """The question names the office and says nothing but what the office entry
-        itself is about (where, when open, how to reach it), each word taken in its
-        standard form (ปิดกี่โมง -> เวลาทำการ)."""
+    def _office_words(self, tokens: Sequence[str], terms: Sequence[str]) -> list[str] | None:
+        """When the question names the office and says nothing but what the office entry
+        itself is about (where, when open, how to reach it), its content words, each in
+        its standard form (ปิดกี่โมง -> เวลาทำการ); otherwise None."""
         if self.office_index is None or not self.office_terms.intersection(terms):
-            return False
+            return None
         standard = self.synonyms.replace_unknown(tokens, lambda t: False)
-        terms = [t for t in standard if t not in FUNCTION_WORDS]
+        words = [t for t in standard if t not in FUNCTION_WORDS]
         own = self.own_vocabulary[self.office_index]
-        return (any(t in self.office_terms for t in terms)
-                and all(t in self.office_terms or t in own for t in terms))
+        if (any(t in self.office_terms for t in words)
+                and all(t in self.office_terms or t in own for t in words)):
+            return words
+        return None
 
-    def _asks_about_the_office(self, text: str) -> bool:
+    def _may_name_the_office(self, text: str) -> bool:
+        """A cheap first look (no ranking): does any word of the text name the office?"""
+        return bool(self.office_terms.intersection(self.synonyms.expand(self._tokens(clean(text)))))
+
+    def _asks_about_the_office(self, feats: dict) -> bool:
         """The text names only the office and asks something about it (where, when
         open, its phone): "อบต.ช่วยอะไรได้บ้าง" names it but asks for a service."""
-        if not self.office_terms.intersection(self.synonyms.expand(self._tokens(clean(text)))):
-            return False  # most questions: no need to rank the clause
-        _, _, feats = self.features(text)
-        if not self._names_only_the_office(feats["tokens"], feats["terms"]):
-            return False
-        standard = self.synonyms.replace_unknown(feats["tokens"], lambda t: False)
-        return any(t not in FUNCTION_WORDS and t not in self.office_terms for t in standard)
+        words = self._office_words(feats["tokens"], feats["terms"])
+        return words is not None and any(t not in self.office_terms for t in words)
 
     def _alternatives(self, order: list[int], fused: dict[int, float]) -> list:
         return [(self.entries[i]["id"], self.entries[i]["title"], fused[i]) for i in order]

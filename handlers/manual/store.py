@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from handlers.manual.schema import load_manual, validate_entry
 from handlers.stamped_cache import StampedCache, cache_key
 from handlers.thai import clean
+from handlers.thai.scrub import scrub
 from storage.models import ManualEntry, UnansweredQuestion
 
 TEXT_KEY_MAX = 300
@@ -80,7 +81,12 @@ def question_key(text: str) -> str:
 
 def record_unanswered(session: Session, org_id: str, text: str, best_guess_id: str | None,
                       now: datetime) -> UnansweredQuestion:
-    """Keep a question the manual did not answer (never who asked); repeats add to its count."""
+    """Keep a question the manual did not answer (never who asked); repeats add to its count.
+
+    Kept scrubbed: a name, phone number or LINE id typed into the question is replaced
+    before it is stored (and two people asking the same thing under their own names count
+    as one question)."""
+    text = scrub(text)
     key = question_key(text)
     row = session.scalars(
         select(UnansweredQuestion).where(

@@ -52,3 +52,29 @@ def reply_with_camera_roll(shown: str) -> dict:
 def cap(messages: list[dict]) -> list[dict]:
     """At most five messages go in one reply; the rest would be refused by LINE."""
     return messages[:MAX_MESSAGES]
+
+
+# A phone shows about this much of a message without scrolling: the first bubble of an
+# answer stays under it, later ones under BUBBLE.
+FIRST_BUBBLE = 300
+BUBBLE = 700
+
+
+def phone_bubbles(lines: list[str], most: int = MAX_MESSAGES, first: int = FIRST_BUBBLE,
+                  rest: int = BUBBLE) -> list[str]:
+    """Lines packed, in order, into at most `most` texts: the first under `first`
+    characters, the others under `rest`, whatever is left in the last (cut at LINE's
+    limit). A line is never split; a blank line (a section break) never opens a bubble."""
+    bubbles: list[list[str]] = [[]]
+    for line in lines:
+        limit = first if len(bubbles) == 1 else rest
+        current = bubbles[-1]
+        if current and len("\n".join([*current, line])) > limit and len(bubbles) < most:
+            current = []
+            bubbles.append(current)
+        if current or line.strip():
+            current.append(line)
+    texts = ["\n".join(b).strip() for b in bubbles]
+    texts = [t for t in texts if t] or [""]
+    texts[-1] = texts[-1][:MAX_TEXT]
+    return texts

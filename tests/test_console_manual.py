@@ -14,7 +14,7 @@ from storage.models import ManualEntry
 from tests.test_console_support import audit_rows, csrf_from, make_officer, sign_in
 
 ENTRY = "elderly-allowance"
-QUESTION = "เบี้ยคนแก่ลงทะเบียนที่ไหนคะ"
+QUESTION = "ลงทะเบียนเบี้ยคนแก่เสียค่าธรรมเนียมไหมคะ"
 NEW_FEE = "ค่าถ่ายเอกสาร 17 บาท (ทดสอบ)"
 
 
@@ -83,7 +83,7 @@ def test_admin_edits_the_fee_and_the_bot_answers_with_it(admin, make_context, se
         row = session.get(ManualEntry, ENTRY)
         assert row.content["fee"] == NEW_FEE and row.updated_at == clock()
     after = _ask(make_context)
-    assert NEW_FEE in after and "เบี้ยยังชีพผู้สูงอายุ" in after
+    assert NEW_FEE in after and "เบี้ยผู้สูงอายุ" in after
     # the audit record names the entry only, never its text
     [record] = audit_rows(services, "manual_edit")
     assert record.detail == ENTRY and record.actor.startswith("officer:")

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from handlers import events, inquiry
+from handlers.manual.cards import detail_messages
 from handlers.manual.org_index import index_for_org
 from storage.models import UnansweredQuestion
 
@@ -29,9 +30,12 @@ def _unanswered(sessions):
 
 
 def test_confident_answer_is_a_card_with_three_buttons(make_context, sessions):
-    [card] = _ask(make_context, "เบี้ยคนแก่ลงทะเบียนที่ไหนคะ")
+    # A question for the whole service (no one fact asked) gets the card.
+    [card] = _ask(make_context, "อยากลงทะเบียนเบี้ยยังชีพคนแก่ค่ะ")
     assert card["type"] == "flex"
-    assert len(card["altText"]) <= 400 and "เบี้ยยังชีพผู้สูงอายุ" in card["altText"]
+    assert len(card["altText"]) <= 400 and "เบี้ยผู้สูงอายุ" in card["altText"]
+    header = card["contents"]["body"]["contents"][0]["text"]
+    assert header == "เบี้ยผู้สูงอายุ"  # the short title; the legal one is behind a tap
     bubble = json.dumps(card["contents"], ensure_ascii=False)
     assert "กองสวัสดิการสังคม" in bubble and "ไม่มีค่าธรรมเนียม" in bubble
     assert "ทะเบียนบ้าน" in bubble  # documents in short
@@ -58,18 +62,18 @@ def test_unsure_answer_offers_candidates(make_context, sessions):
 
 def test_unknown_question_is_kept_and_offered_to_staff(make_context, sessions):
     for _ in range(2):
-        [message] = _ask(make_context, "หวยงวดนี้ออกอะไรคะ")
+        [message] = _ask(make_context, "อบต.มีโครงการฝึกอาชีพไหมคะ")
         assert message["type"] == "text" and "ยังไม่พบคำตอบ" in message["text"]
         actions = _quick(message)
         assert actions[0]["type"] == "postback" and actions[0]["data"].startswith(
             "manual:handoff:")
         assert "ร้องเรียน" in [a.get("text") for a in actions]  # the main menu is offered
     [(text, count, _)] = _unanswered(sessions)
-    assert (text, count) == ("หวยงวดนี้ออกอะไรคะ", 2)
+    assert (text, count) == ("อบต.มีโครงการฝึกอาชีพไหมคะ", 2)
 
 
 def test_handoff_says_only_what_is_true(make_context, sessions):
-    [message] = _ask(make_context, "ราคาทองวันนี้เท่าไหร่")
+    [message] = _ask(make_context, "อบต.มีโครงการฝึกอาชีพไหมคะ")
     data = _quick(message)[0]["data"]
     with make_context() as ctx:
         [reply] = inquiry.on_postback(data, ctx)
@@ -95,8 +99,8 @@ def test_smalltalk_is_not_a_manual_entry(make_context, sessions, greeting):
 
 def test_greeting_with_a_question_is_answered(make_context):
     assert inquiry.is_smalltalk("สวัสดีค่ะ อยากถามเรื่องเบี้ยคนแก่") is None
-    [card] = _ask(make_context, "สวัสดีค่ะ อยากถามเรื่องเบี้ยคนแก่ได้เดือนละเท่าไหร่")
-    assert card["type"] == "flex"
+    [answer] = _ask(make_context, "สวัสดีค่ะ อยากถามเรื่องเบี้ยคนแก่ได้เดือนละเท่าไหร่")
+    assert "600 บาท" in answer["text"]
 
 
 @pytest.mark.parametrize(("action", "must_contain"), [
@@ -104,11 +108,13 @@ def test_greeting_with_a_question_is_answered(make_context):
 ])
 def test_card_buttons_give_the_details(make_context, action, must_contain):
     with make_context() as ctx:
-        message, rating = inquiry.on_postback(f"manual:{action}:building-permit", ctx)
-    assert message["type"] == "text" and must_contain in message["text"]
+        *details, rating = inquiry.on_postback(f"manual:{action}:building-permit", ctx)
+    assert 1 <= len(details) <= 4 and all(m["type"] == "text" for m in details)
+    assert must_contain in "\n".join(m["text"] for m in details)
+    # the legal title heads the details; the first bubble fits a phone
+    assert "การขออนุญาตก่อสร้าง" in details[0]["text"] and len(details[0]["text"]) <= 300
     assert [a["data"].split(":")[0] for a in _quick(rating)] == ["rate"] * 5
-    assert len(message["text"]) <= 5000
-    others = {a["data"].split(":")[1] for a in _quick(message)}
+    others = {a["data"].split(":")[1] for a in _quick(details[-1])}
     assert others == {"steps", "docs", "contact"} - {action}
 
 
@@ -125,17 +131,17 @@ def test_webhook_text_event_reaches_the_manual(make_context):
              "source": {"type": "user", "userId": "U" + "2" * 32},
              "message": {"type": "text", "id": "1", "text": "ขออนุญาตรื้อถอนอาคารใช้อะไรบ้าง"}}
     with make_context("U" + "2" * 32) as ctx:
-        [card] = events.dispatch(event, ctx)
-    assert card["type"] == "flex"
-    assert card["contents"]["footer"]["contents"][0]["action"]["data"] == (
-        "manual:steps:demolition-permit")
+        [answer] = events.dispatch(event, ctx)
+    assert answer["type"] == "text" and "เอกสารที่ต้องใช้" in answer["text"]
+    assert _quick(answer)[0]["data"] == "manual:show:demolition-permit"
 
 
 def test_every_reply_keeps_line_limits(org):
     index = index_for_org(org.folder)
     questions = [q["q"] for q in yaml.safe_load(open(QUESTIONS, encoding="utf-8"))]
     for question in questions + ["", "   ", "👍", "ก" * 6000]:
-        _, messages = inquiry.answer_question(question, index, session=None, org=org, now=None)
+        messages = inquiry.answer_question(question, index, session=None, org=org,
+                                           now=None).messages
         assert 1 <= len(messages) <= 5, question
         for m in messages:
             assert len(m.get("text", "")) <= 5000
@@ -145,19 +151,21 @@ def test_every_reply_keeps_line_limits(org):
             assert all(len(i["action"]["label"]) <= 20 for i in items)
     for entry in index.entries:
         for action in ("steps", "docs", "contact"):
-            from handlers.manual.cards import detail_message
-
-            assert len(detail_message(entry, action)["text"]) <= 5000
+            assert all(len(m["text"]) <= 5000 for m in detail_messages(entry, action))
 
 
 @pytest.mark.parametrize("question", ["แปลคำว่าขอบคุณเป็นภาษาอังกฤษให้หน่อยค่ะ",
-                                      "ส้มตำปูปลาร้าทำยังไงคะ", "งวดหน้าหวยจะออกอะไรครับ"])
+                                      "ส้มตำปูปลาร้าทำยังไงคะ", "งวดหน้าหวยจะออกอะไรครับ",
+                                      "หวยงวดนี้ออกอะไรคะ", "ราคาทองวันนี้เท่าไหร่"])
 def test_a_topic_no_office_answers_gets_a_plain_dont_know(make_context, sessions, question):
-    # Not the signboard tax (ภาษาอังกฤษ), not a food shop licence: no card, no candidates.
+    # Not the signboard tax (ภาษาอังกฤษ), not a food shop licence: no card, no candidates,
+    # and no "ส่งให้เจ้าหน้าที่": no office answers lottery numbers or gold prices.
     [message] = _ask(make_context, question)
     assert message["type"] == "text"
-    assert message["text"].startswith("ขออภัยค่ะ ยังไม่พบคำตอบเรื่องนี้")
-    assert _quick(message)[0]["data"].startswith("manual:handoff:")
+    assert message["text"].startswith("ขออภัยค่ะ เรื่องนี้ไม่ใช่งานที่ อบต.ทุ่งโพธิ์ ให้บริการ")
+    assert "ส่งให้เจ้าหน้าที่" not in json.dumps(message, ensure_ascii=False)
+    assert not any(a.get("data", "").startswith("manual:handoff:") for a in _quick(message))
+    assert "ร้องเรียน" in [a.get("text") for a in _quick(message)]  # the menu is offered
     [(text, _, _)] = _unanswered(sessions)
     assert text == question
 

@@ -63,7 +63,8 @@ REQUIRED_FIELDS = (
     "keywords",
 )
 CHANNEL_FIELDS = ("place", "days_hours", "phone")  # "online" must exist but may be ""
-KNOWN_FIELDS = set(REQUIRED_FIELDS) | {"fee_details", "notes"}
+KNOWN_FIELDS = set(REQUIRED_FIELDS) | {"fee_details", "notes", "amount", "payday", "pay_at",
+                                       "urgent"}
 
 MAX_SHORT_TITLE = 20  # LINE quick-reply label limit
 MAX_FILE_CHARS = 4096  # characters, not bytes (Thai is 3 bytes a character in UTF-8)

@@ -15,6 +15,8 @@ import importlib
 FLOW_MODULES: list[str] = [
     "handlers.flows.tracking",
     "handlers.flows.complaint",
+    # Only active after a report was offered to be filed (handlers/flows/offer.py).
+    "handlers.flows.offer",
     # Only active after a rating was given: takes the optional comment typed next.
     "handlers.satisfaction",
 ]

@@ -9,6 +9,9 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 CANCEL_WORDS = ("ยกเลิก", "cancel", "ไม่แจ้งแล้ว", "เลิก")
 MENU_WORDS = ("เมนู", "menu", "หน้าแรก", "เริ่มต้น")
+MAX_NAME = 60
+MAX_NAME_WORDS = 5
+
 SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "ไม่รู้", "ไม่แน่ใจ", "ไม่มี", "-", "ไม่ระบุ", "skip")
 DONE_WORDS = ("ส่งครบแล้ว", "เสร็จ", "เสร็จแล้ว", "ครบแล้ว", "ไม่มีหลักฐาน", "ไม่มี", "ข้าม",
               "ไปต่อ", "ต่อไป", "done")
@@ -24,10 +27,16 @@ KIND_WORDS = {
     "suggestion": ("ข้อเสนอแนะ", "เสนอแนะ", "แนะนำ", "ข้อเสนอ", "ติชม"),
 }
 MODE_WORDS = {
-    "anonymous": ("ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "นิรนาม", "ไม่เปิดเผยชื่อ", "ไม่บอกชื่อ"),
-    "confidential": ("ปกปิดตัวตน", "ปกปิด", "ปิดชื่อ", "ลับ"),
+    "anonymous": ("ไม่ประสงค์ออกนาม", "ไม่ออกนาม", "นิรนาม", "ไม่เปิดเผยชื่อ", "ไม่บอกชื่อ",
+                  "ไม่อยากบอกชื่อ", "ไม่ขอบอกชื่อ", "ไม่ต้องการบอกชื่อ", "ไม่อยากเปิดเผยชื่อ",
+                  "ไม่ขอเปิดเผยชื่อ", "ไม่ต้องการเปิดเผยชื่อ", "ไม่ระบุชื่อ", "ไม่ใส่ชื่อ"),
+    "confidential": ("ปกปิดตัวตน", "ปกปิด", "ปิดชื่อ", "ลับ", "ไม่เปิดเผยตัวตน",
+                     "ไม่อยากเปิดเผยตัวตน", "ไม่ขอเปิดเผยตัวตน", "ไม่ต้องการเปิดเผยตัวตน",
+                     "ไม่ระบุตัวตน", "ไม่อยากระบุตัวตน"),
     "identified": ("เปิดเผยตัวตน", "เปิดเผย", "ระบุตัวตน", "ระบุชื่อ", "แจ้งชื่อ"),
 }
+# "Not" shortly before a word of the identified mode turns it round ("ไม่อยากให้เปิดเผย").
+_NOT_REVEALED = re.compile(r"(ไม่|บ่|อย่า)\S{0,12}(เปิดเผย|ระบุ|แจ้งชื่อ)")
 
 # Words that show a description already says where / when / who.
 PLACE_HINTS = ("หมู่", "ม.", "บ้าน", "ถนน", "ถ.", "ซอย", "ซ.", "หน้า", "ตรง", "แถว", "ใกล้",
@@ -43,8 +52,14 @@ WHO_HINTS = ("เจ้าหน้าที่", "นาย", "นาง", "ผ
              "กอง", "พนักงาน", "ผู้ใหญ่บ้าน", "กำนัน", "สมาชิก", "ส.อบต", "รอง", "คนที่", "ลูกจ้าง",
              "ครู", "เขา", "คุณ", "ผู้อำนวยการ", "จนท", "บริษัท", "ห้าง", "ร้าน")
 
-# Thai mobile (06/08/09 + 8 digits) and landline (0 + 8 digits) numbers.
-_PHONE_RE = re.compile(r"0[2-9][0-9]{7,8}")
+# Thai numbers: a mobile is 10 digits starting 06, 08 or 09; a landline 9 digits starting
+# 02-07 (02 is Bangkok's area, 044 Nakhon Ratchasima's).
+_MOBILE = re.compile(r"0[689][0-9]{8}")
+_LANDLINE = re.compile(r"0[2-7][0-9]{7}")
+_PHONE_SEPARATORS = re.compile(r"[\s\-\.()/]")
+# Words people type around a number they give as their phone ("เบอร์ 081... ค่ะ").
+_PHONE_WORDS = ("เบอร์โทรศัพท์", "เบอร์โทร", "เบอร์มือถือ", "มือถือ", "เบอร์", "โทรศัพท์", "โทร",
+                "tel", "นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับ", "คับ", "จ้า", "นะ", ":")
 
 
 def words(text: str) -> str:
@@ -66,24 +81,62 @@ def choose(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
     return best
 
 
-def normalize_phone(text: str) -> str | None:
-    """"081-234-5678", "๐๘๑ ๒๓๔ ๕๖๗๘", "+66 81 234 5678" -> "081-234-5678"; None if it is
-    not a Thai phone number."""
-    digits = re.sub(r"[\s\-\.()]", "", (text or "").translate(_THAI_DIGITS))
-    if digits.startswith("+66"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("66") and len(digits) in (10, 11):
-        digits = "0" + digits[2:]
-    if _PHONE_RE.fullmatch(digits) is None:
+def phone_digits(text: str) -> str | None:
+    """The digits of `text` when it is only a phone number (with separators, Thai digits,
+    +66, and words such as "เบอร์" or "ค่ะ" around it); None when it says anything else."""
+    rest = (text or "").translate(_THAI_DIGITS).lower()
+    for word in _PHONE_WORDS:
+        rest = rest.replace(word, " ")
+    rest = _PHONE_SEPARATORS.sub("", rest)
+    if rest.startswith("+66"):
+        rest = "0" + rest[3:]
+    elif rest.startswith("66") and len(rest) in (10, 11):
+        rest = "0" + rest[2:]
+    if not rest.isdigit() or not 6 <= len(rest) <= 12:
         return None
-    if len(digits) == 10:
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return f"{digits[:2]}-{digits[2:5]}-{digits[5:]}"
+    return rest
+
+
+def read_phone(text: str) -> tuple[str | None, str | None]:
+    """(the number written the usual way, None), or (None, why it is no Thai number):
+    "mobile_length" (starts like a mobile, is not 10 digits), "landline_length" (starts
+    like a landline, is not 9 digits) or "not_phone"."""
+    digits = phone_digits(text)
+    if digits is None:
+        return None, "not_phone"
+    if _MOBILE.fullmatch(digits):
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}", None
+    if _LANDLINE.fullmatch(digits):
+        if digits.startswith("02"):
+            return f"{digits[:2]}-{digits[2:5]}-{digits[5:]}", None
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}", None
+    if digits[:2] in ("06", "08", "09"):
+        return None, "mobile_length"
+    if digits[:2] in ("02", "03", "04", "05", "07"):
+        return None, "landline_length"
+    return None, "not_phone"
+
+
+def choose_mode(text: str) -> str | None:
+    """The identity mode a text asks for; never "identified" when it says not to reveal."""
+    chosen = choose(text, MODE_WORDS)
+    if chosen == "identified" and _NOT_REVEALED.search(words(text)):
+        return "confidential"
+    return chosen
+
+
+def normalize_phone(text: str) -> str | None:
+    """"081-234-5678", "๐๘๑ ๒๓๔ ๕๖๗๘", "+66 81 234 5678" -> "081-234-5678",
+    "044000000" -> "044-000-000"; None if it is not a Thai phone number."""
+    return read_phone(text)[0]
 
 
 def valid_name(text: str) -> str | None:
+    """A name as typed, or None: a name is a few words (a title, a first name, a family
+    name), not a number and not a story."""
     name = words(text)
-    if not 2 <= len(name) <= 100 or re.search(r"[0-9๐-๙]{4,}", name):
+    if not 2 <= len(name) <= MAX_NAME or len(name.split()) > MAX_NAME_WORDS \
+            or re.search(r"[0-9๐-๙]{4,}", name):
         return None
     return name
 

@@ -2,18 +2,23 @@
 
 Plain dicts in the shape of the LINE Messaging API. Every Thai word comes from
 data/messages/manual.th.yaml; LINE's limits are kept here (altText <= 400, text <= 5000).
+The card is headed by the entry's short title; the legal title heads the details behind
+its buttons. The details come as a few bubbles, the first short enough to read on a phone
+without scrolling (`handlers.messages.phone_bubbles`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from handlers.messages import MAX_TEXT, label, reply_with_postback, say
+from handlers.messages import label, phone_bubbles, reply_with_postback, say
 from handlers.texts import has_text, text
 
 ALT_TEXT_MAX = 400
 CARD_DOCUMENTS = 4  # documents listed on the card; the rest are behind the button
-FIELD_MAX = 300  # longest text shown in one field of the card
+FIELD_MAX = 160  # longest text shown in one field of the card
+# Bubbles a detail may take: the fifth message of the reply is the rating offer.
+DETAIL_BUBBLES = 4
 
 STEPS, DOCS, CONTACT, SHOW = "steps", "docs", "contact", "show"
 
@@ -36,13 +41,17 @@ def _short(value: str, limit: int = FIELD_MAX) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _row(name: str, value: str) -> dict:
+def _row(name: str, value: str | list[str]) -> dict:
+    """A label and its value; a list of values one line each (a Flex text's own line
+    breaks are not kept by every LINE client)."""
+    lines = value if isinstance(value, list) else [value]
+    values = [{"type": "text", "text": _short(line) or "-", "size": "sm", "wrap": True}
+              for line in lines] or [{"type": "text", "text": "-", "size": "sm"}]
     return {
-        "type": "box", "layout": "baseline", "spacing": "sm",
+        "type": "box", "layout": "horizontal", "spacing": "sm",
         "contents": [
             {"type": "text", "text": name, "size": "sm", "color": "#888888", "flex": 2},
-            {"type": "text", "text": _short(value) or "-", "size": "sm", "wrap": True,
-             "flex": 5},
+            {"type": "box", "layout": "vertical", "flex": 5, "contents": values},
         ],
     }
 
@@ -55,19 +64,23 @@ def _button(shown: str, data: str) -> dict:
     }
 
 
-def document_names(entry: dict, limit: int = CARD_DOCUMENTS) -> str:
+def document_lines(entry: dict, limit: int = CARD_DOCUMENTS) -> list[str]:
+    """The entry's documents, one line each, the first `limit` of them."""
     docs = entry.get("documents") or []
     if not docs:
-        return text("manual_card_no_documents")
-    names = [_short(d["name"], 80) for d in docs[:limit]]
-    lines = "\n".join(f"• {n}" for n in names)
+        return [text("manual_card_no_documents")]
+    lines = [f"• {_short(d['name'], 80)}" for d in docs[:limit]]
     if len(docs) > limit:
-        lines += "\n" + text("manual_card_more_documents", count=len(docs) - limit)
+        lines.append(text("manual_card_more_documents", count=len(docs) - limit))
     return lines
 
 
+def short_title(entry: dict) -> str:
+    return entry.get("short_title") or entry["title"]
+
+
 def alt_text(entry: dict, names: Mapping[str, str] | None = None) -> str:
-    alt = text("manual_card_alt", title=entry["title"],
+    alt = text("manual_card_alt", title=short_title(entry),
                office=office_name(entry["office"], names),
                duration=_short(entry["total_duration"], 100), fee=_short(entry["fee"], 100))
     return alt if len(alt) <= ALT_TEXT_MAX else alt[: ALT_TEXT_MAX - 1] + "…"
@@ -77,13 +90,13 @@ def entry_card(entry: dict, names: Mapping[str, str] | None = None) -> dict:
     """The Flex message for a confident answer."""
     entry_id = entry["id"]
     body = [
-        {"type": "text", "text": _short(entry["title"], 200), "weight": "bold", "size": "md",
+        {"type": "text", "text": short_title(entry), "weight": "bold", "size": "lg",
          "wrap": True},
         {"type": "box", "layout": "vertical", "margin": "md", "spacing": "sm", "contents": [
             _row(text("manual_card_office"), office_name(entry["office"], names)),
             _row(text("manual_card_duration"), entry["total_duration"]),
             _row(text("manual_card_fee"), entry["fee"]),
-            _row(text("manual_card_documents"), document_names(entry)),
+            _row(text("manual_card_documents"), document_lines(entry)),
         ]},
     ]
     return {
@@ -111,14 +124,7 @@ def detail_quick_replies(entry: dict, shown: str) -> list[dict]:
     return items
 
 
-def _fit(body: str, org: str) -> str:
-    if len(body) <= MAX_TEXT:
-        return body
-    tail = "\n" + text("manual_truncated", org=org)
-    return body[: MAX_TEXT - len(tail)] + tail
-
-
-def steps_text(entry: dict, names: Mapping[str, str] | None = None, org: str = "") -> str:
+def steps_lines(entry: dict, names: Mapping[str, str] | None = None) -> list[str]:
     lines = [text("manual_steps_heading", title=entry["title"])]
     if entry.get("criteria"):
         lines += ["", text("manual_steps_criteria")]
@@ -129,10 +135,10 @@ def steps_text(entry: dict, names: Mapping[str, str] | None = None, org: str = "
                           duration=step["duration"],
                           office=office_name(step["office"], names)))
     lines += ["", text("manual_steps_total", duration=entry["total_duration"])]
-    return _fit("\n".join(lines), org)
+    return lines
 
 
-def documents_text(entry: dict, org: str = "") -> str:
+def documents_lines(entry: dict) -> list[str]:
     lines = [text("manual_docs_heading", title=entry["title"]), ""]
     docs = entry.get("documents") or []
     if not docs:
@@ -145,10 +151,10 @@ def documents_text(entry: dict, org: str = "") -> str:
         lines.append(line)
     lines += ["", text("manual_docs_fee", fee=entry["fee"])]
     lines += [f"• {d}" for d in entry.get("fee_details") or []]
-    return _fit("\n".join(lines), org)
+    return lines
 
 
-def contact_text(entry: dict, names: Mapping[str, str] | None = None, org: str = "") -> str:
+def contact_lines(entry: dict, names: Mapping[str, str] | None = None) -> list[str]:
     channel = entry["channel"]
     lines = [
         text("manual_contact_heading", title=entry["title"]), "",
@@ -166,17 +172,21 @@ def contact_text(entry: dict, names: Mapping[str, str] | None = None, org: str =
     if entry.get("legal_basis"):
         lines += ["", text("manual_legal_basis")]
         lines += [f"• {b}" for b in entry["legal_basis"]]
-    return _fit("\n".join(lines), org)
+    return lines
 
 
-def detail_message(entry: dict, action: str, names: Mapping[str, str] | None = None,
-                   org: str = "") -> dict:
+def detail_messages(entry: dict, action: str, names: Mapping[str, str] | None = None
+                    ) -> list[dict]:
+    """The text behind a card button, in phone-sized bubbles (the other two details as
+    quick replies under the last)."""
     if action == STEPS:
-        body = steps_text(entry, names, org)
+        lines = steps_lines(entry, names)
     elif action == DOCS:
-        body = documents_text(entry, org)
+        lines = documents_lines(entry)
     elif action == CONTACT:
-        body = contact_text(entry, names, org)
+        lines = contact_lines(entry, names)
     else:
         raise ValueError(f"unknown detail {action!r}")
-    return say(body, detail_quick_replies(entry, action))
+    bodies = phone_bubbles(lines, most=DETAIL_BUBBLES)
+    return [say(body) for body in bodies[:-1]] + [
+        say(bodies[-1], detail_quick_replies(entry, action))]

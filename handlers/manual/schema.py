@@ -20,7 +20,12 @@ _REQUIRED = (
     "id", "title", "short_title", "office", "legal_basis", "channel", "criteria", "steps",
     "total_duration", "documents", "fee", "complaint", "examples", "keywords",
 )
-_OPTIONAL = ("fee_details", "notes")
+_OPTIONAL = ("fee_details", "notes", *("amount", "payday", "pay_at", "urgent"))
+# Facts a citizen asks for one at a time (see handlers/manual/facts.py): each is answered
+# in one short message, so each is short. `fee` and `channel.days_hours` are answered the
+# same way and kept as short.
+FACT_FIELDS = ("amount", "payday", "pay_at", "urgent")
+FACT_MAX = 250
 _CHANNEL_FIELDS = ("place", "days_hours", "phone", "online")
 _STEP_FIELDS = {"text": True, "duration": True, "office": True}
 _DOCUMENT_FIELDS = {"name": True, "issuer": True, "originals": True, "copies": True,
@@ -101,6 +106,13 @@ def validate_entry(raw: Any, source: str, offices: tuple[str, ...] = DEFAULT_OFF
         problem("office", f"{raw['office']!r} is not one of {', '.join(offices)}")
     if "notes" in raw:
         text("notes", raw["notes"], required=False)
+    for field in FACT_FIELDS:
+        if field in raw:
+            text(field, raw[field])
+    for field in ("fee", *FACT_FIELDS):
+        if isinstance(raw.get(field), str) and len(raw[field]) > FACT_MAX:
+            problem(field, f"{len(raw[field])} characters, at most {FACT_MAX} (it is answered "
+                    "in one short message on a phone; put the rest in fee_details or notes)")
     if "fee_details" in raw:
         text_list("fee_details", raw["fee_details"])
     if "legal_basis" in raw:
@@ -122,6 +134,9 @@ def validate_entry(raw: Any, source: str, offices: tuple[str, ...] = DEFAULT_OFF
                     problem(f"channel.{key}", "missing (write \"\" when there is none)")
                 else:
                     text(f"channel.{key}", channel[key], required=key in ("place", "days_hours"))
+                    if isinstance(channel[key], str) and len(channel[key]) > FACT_MAX:
+                        problem(f"channel.{key}", f"{len(channel[key])} characters, at most "
+                                f"{FACT_MAX} (answered in one short message)")
             for key in channel:
                 if key not in _CHANNEL_FIELDS:
                     problem(f"channel.{key}", "unknown field (a typo?)")

@@ -144,6 +144,10 @@ class SearchResult:
     features: dict = field(default_factory=dict, compare=False, repr=False)
     # Another agency's service the question is about (an `elsewhere:` id), if any.
     elsewhere: str | None = None
+    # A topic no office answers that the question fits clearly best (an `off-topic:` id),
+    # unless staff may still answer it (off_topic.yaml): no one to pass it to. (On the
+    # tuning questions no in-scope one ends here.)
+    off_topic: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -458,10 +462,14 @@ class ManualIndex:
             # Another agency's service or a topic no office answers fits clearly best: no
             # card, and the alternatives are ours.
             best = fused[decoy]
-            named = best >= th.low and self.docs[decoy]["id"] in self.elsewhere_by_id
+            decoy_id = self.docs[decoy]["id"]
+            agency = decoy_id in self.elsewhere_by_id
+            named = best >= th.low and agency
             return SearchResult(None, None, "low", best, self._alternatives(ours[:k], fused),
                                 feats["coverage"], feats,
-                                elsewhere=self.docs[decoy]["id"] if named else None)
+                                elsewhere=decoy_id if named else None,
+                                off_topic=None if agency or self.docs[decoy].get(
+                                    "staff_may_answer") else decoy_id)
         top = ours[0]
         best = fused[top]
         # the margin is over whatever comes next, a decoy included: a service of ours

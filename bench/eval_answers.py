@@ -14,15 +14,24 @@ written from a one-line scope of each entry, without the manual or the earlier s
 `dev4-tune` and `dev4-holdout` (questions_dev4.yaml, hard ones written the same way:
 situations described without the official words, dialect, typos, near-miss off-topic),
 `dev5-tune` and `dev5-holdout` (questions_dev5.yaml, written the same way, with 120
-off-topic messages, half of them near-misses), `blind` to `blind4`
-(questions_blind*.yaml: written by others from the same scope list, measured, never tuned
-on). `tuning` is tune + dev2-tune + dev3-tune + dev4-tune + dev5-tune, the only questions
-thresholds, weights and synonyms are set on; misses are listed only there.
+off-topic messages, half of them near-misses), `dev6-tune` and `dev6-holdout`
+(questions_dev6.yaml, issue 17: a third in Korat or Isan dialect or phone typing, a third
+with a story around the question, a third asking for one fact; each labelled with its
+`style` and the `fact` it asks for), `blind` to `blind5` (questions_blind*.yaml: written
+by others from the same scope list, measured, never tuned on). `tuning` is tune +
+dev2-tune + dev3-tune + dev4-tune + dev5-tune + dev6-tune, the only questions thresholds,
+weights, synonyms and the fact cues are set on; misses are listed only there.
 
-Prints, for each split: top-1 and top-3 (in-scope questions), off-topic rejection (share
-of null questions answered "low"), wrongly rejected (in-scope answered "low"), confident
-wrong (in-scope answered "high" with the wrong entry) and off-topic confident (null
-questions answered "high": a card for something the manual does not cover).
+Prints, for each split: top-1 and top-3 (in-scope questions), top-1 accepted (the right
+entry first and not answered "low"), off-topic rejection (share of null questions
+answered "low"), wrongly rejected (in-scope answered "low"), confident wrong (in-scope
+answered "high" with the wrong entry) and off-topic confident (null questions answered
+"high": a card for something the manual does not cover). Where questions carry a `fact`
+label: fact_first, the share of in-scope one-fact questions whose first reply message
+(as the bot sends it: the whole answer path, a report's offer included) shows the
+entry's own text for that fact (handlers.manual.facts.value: the fee, the pay day, the
+hours ... ; for documents the first document), and how many such questions there were.
+`--styles` prints the same figures for each `style` of a split.
 """
 
 from __future__ import annotations
@@ -50,12 +59,14 @@ DATA = ROOT / "tests" / "data"
 QUESTIONS = DATA / "questions.yaml"
 # Written by someone who never saw the manual or the other questions; measured, never tuned
 # on, and their misses are never listed.
-BLINDS = {name: DATA / f"questions_{name}.yaml" for name in ("blind", "blind2", "blind3", "blind4")}
+BLINDS = {name: DATA / f"questions_{name}.yaml"
+          for name in ("blind", "blind2", "blind3", "blind4", "blind5")}
 # Development sets; their -holdout halves are measured, never tuned on.
-DEVS = [DATA / f"questions_dev{n}.yaml" for n in (2, 3, 4, 5)]
+DEVS = [DATA / f"questions_dev{n}.yaml" for n in (2, 3, 4, 5, 6)]
 SPLITS = ["tune", "holdout", "dev2-tune", "dev2-holdout", "dev3-tune", "dev3-holdout",
-          "dev4-tune", "dev4-holdout", "dev5-tune", "dev5-holdout", *BLINDS]
-TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune", "dev5-tune"}
+          "dev4-tune", "dev4-holdout", "dev5-tune", "dev5-holdout", "dev6-tune",
+          "dev6-holdout", *BLINDS]
+TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune", "dev5-tune", "dev6-tune"}
 
 
 def load_questions(path: Path = QUESTIONS, known_ids: set[str] | None = None) -> list[dict]:
@@ -82,15 +93,51 @@ def measured_questions() -> list[dict]:
     return [q for q in all_questions() if q["split"] not in TUNING]
 
 
-def evaluate(index, items: list[dict]) -> dict:
+def first_bubble(message: dict) -> str:
+    """What a citizen reads in a message: a text's text, a card's texts."""
+    if message.get("type") == "text":
+        return message.get("text", "")
+    parts: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "text" and isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message.get("contents", {}))
+    return "\n".join(parts)
+
+
+def fact_shown(index, answerer, q: dict) -> bool:
+    """Whether the first message the bot sends for `q` shows its entry's text for the
+    fact `q` is labelled with (either place for "where": the office, or where to pay)."""
+    from handlers.manual.facts import value
+
+    entry = index.entry(q["id"])
+    wanted = {value(entry, q["fact"]), value(entry, q["fact"], pay=True)} - {None}
+    if not wanted:
+        return False
+    shown = first_bubble(answerer(q["q"])[0])
+    return any(v.splitlines()[0] in shown for v in wanted)
+
+
+def evaluate(index, items: list[dict], answerer=None) -> dict:
     in_scope = [q for q in items if q["id"] is not None]
     off = [q for q in items if q["id"] is None]
-    top1 = top3 = wrongly_rejected = high_wrong = 0
+    top1 = top3 = accepted = wrongly_rejected = high_wrong = 0
+    one_fact = [q for q in in_scope if q.get("fact")]
     misses = []
     for q in in_scope:
         r = index.search(q["q"])
         ids = [r.answer_id] + [a for a, _, _ in r.alternatives]
         top1 += ids[0] == q["id"]
+        accepted += ids[0] == q["id"] and r.confidence != "low"
         top3 += q["id"] in ids[:3]
         wrongly_rejected += r.confidence == "low"
         high_wrong += r.confidence == "high" and ids[0] != q["id"]
@@ -104,18 +151,37 @@ def evaluate(index, items: list[dict]) -> dict:
         if r.confidence != "low":
             misses.append((q, r))
     n, m = len(in_scope) or 1, len(off) or 1
-    return {
+    figures = {
         "questions": len(items),
         "in_scope": len(in_scope),
         "off_topic": len(off),
         "top1": round(top1 / n, 3),
+        "top1_accepted": round(accepted / n, 3),
         "top3": round(top3 / n, 3),
         "off_topic_rejected": round(rejected / m, 3),
         "wrongly_rejected": round(wrongly_rejected / n, 3),
         "confident_wrong": round(high_wrong / n, 3),
         "off_topic_confident": round(off_high / m, 3),
-        "_misses": misses,
     }
+    if one_fact and answerer is not None:
+        shown = [q for q in one_fact if fact_shown(index, answerer, q)]
+        figures["one_fact"] = len(one_fact)
+        figures["fact_first"] = round(len(shown) / len(one_fact), 3)
+        misses += [(q, "fact") for q in one_fact if q not in shown]
+    figures["_misses"] = misses
+    return figures
+
+
+def make_answerer(org_dir: Path, index):
+    """The bot's reply to a message, as `tambon chat` would get it (nothing stored)."""
+    from handlers import inquiry
+    from handlers.org import load_organization
+    from handlers.routing import load_router
+
+    org = load_organization(org_dir)
+    router = load_router(org_dir)
+    return lambda text: inquiry.answer_question(text, index, session=None, org=org,
+                                                now=None, router=router).messages
 
 
 def sweep(index, items: list[dict]) -> None:
@@ -264,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="tuning: the questions with a story before or thanks after")
     parser.add_argument("--typos", action="store_true",
                         help="tuning: the questions with one letter dropped from a key word")
+    parser.add_argument("--styles", action="store_true",
+                        help="the figures for each labelled style of a split, too")
     args = parser.parse_args(argv)
     entries = load_manual(args.org_dir)
     index = build_index(entries, args.org_dir)
@@ -279,21 +347,38 @@ def main(argv: list[str] | None = None) -> int:
         splits = [s for s in SPLITS if s in TUNING]
     else:
         splits = [args.split]
+    answerer = make_answerer(args.org_dir, index)
     report = {}
     for split in splits:
-        figures = evaluate(index, [q for q in items if q["split"] == split])
-        misses = figures.pop("_misses")
-        report[split] = figures
-        if not args.json:
-            print(f"{split:12s} " + "  ".join(f"{k}={v}" for k, v in figures.items()))
-        if args.errors and split in TUNING:
-            for q, r in misses:
-                print(f"   {q['id']!s:36s} got {r.answer_id!s:36s} {r.confidence:6s} "
-                      f"{r.score:.3f} margin={r.features.get('margin', 0):.2f} "
-                      f"cov={r.coverage:.2f}  {q['q']}")
+        chosen = [q for q in items if q["split"] == split]
+        if not chosen:
+            continue  # a set not written yet
+        groups = [(split, chosen)]
+        if args.styles:
+            styles = sorted({q["style"] for q in chosen if q.get("style")})
+            groups += [(f"  {style}", [q for q in chosen if q.get("style") == style])
+                       for style in styles]
+        for name, group in groups:
+            figures = evaluate(index, group, answerer)
+            misses = figures.pop("_misses")
+            report[name.strip() if name == split else f"{split}/{name.strip()}"] = figures
+            if not args.json:
+                print(f"{name:12s} " + "  ".join(f"{k}={v}" for k, v in figures.items()))
+            if args.errors and split in TUNING and name == split:
+                _print_misses(misses)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     return 0
+
+
+def _print_misses(misses) -> None:
+    for q, r in misses:
+        if r == "fact":
+            print(f"   {q['id']!s:36s} fact {q['fact']} not first  {q['q']}")
+            continue
+        print(f"   {q['id']!s:36s} got {r.answer_id!s:36s} {r.confidence:6s} "
+              f"{r.score:.3f} margin={r.features.get('margin', 0):.2f} "
+              f"cov={r.coverage:.2f}  {q['q']}")
 
 
 if __name__ == "__main__":

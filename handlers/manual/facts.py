@@ -63,20 +63,21 @@ def resolve(entry: dict, facts: Sequence[str], pay: bool = False) -> list[str]:
 
 
 def answer(entry: dict, facts: Sequence[str], pay: bool = False,
-           org_phone: str = "") -> dict | None:
+           org_phone: str = "", hedged: bool = False) -> dict | None:
     """The short message answering `facts` from `entry`, or None when it has none of them
-    (the card answers then)."""
+    (the card answers then). `hedged`: unsure the entry is the one meant ("หากหมายถึง ...")."""
     wanted = resolve(entry, facts, pay)
     if not wanted:
         return None
-    title = text("manual_fact_title", title=short_title(entry))
+    title = text("manual_fact_title_hedged" if hedged else "manual_fact_title",
+                 title=short_title(entry))
     lines = [title]
     for fact in wanted[:MOST_FACTS]:
         shown = _lines(entry, fact, pay, org_phone)
         if len("\n".join([*lines, *shown])) > FIRST_BUBBLE and len(lines) > 1:
             break
         lines += shown
-    more = text("manual_fact_more")
+    more = text("manual_fact_other" if hedged else "manual_fact_more")
     if len("\n".join([*lines, more])) <= FIRST_BUBBLE:
         lines.append(more)
     return say("\n".join(lines)[:FIRST_BUBBLE], answer_quick_replies(entry))

@@ -79,7 +79,7 @@ def likely_answer(result: SearchResult, index: ManualIndex, asked_facts: list[st
         return None
     others = candidates_message(result, index, facts.encode(asked_facts, pay))
     items = [i for i in others["quickReply"]["items"]
-             if not i["action"]["data"].startswith(f"{PREFIX}:{cards.SHOW}:{entry['id']}")]
+             if i["action"]["data"].split(":")[2:3] != [entry["id"]]]
     first["quickReply"]["items"] = [first["quickReply"]["items"][0], *items]
     return first
 

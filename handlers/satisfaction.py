@@ -176,10 +176,12 @@ def on_postback(data: str, ctx: Context) -> list[dict]:
         return [say(text("rate_already"))]
     _set_score(ctx.session, rating, score, ctx.now)
     ctx.session.flush()
-    if not _flow_registered():
-        return [say(text("rate_comment_thanks"))]
     from handlers.flows import state
 
+    if not _flow_registered() or state.current_flow_name(ctx) not in (None, FLOW):
+        # A citizen rating an answer in the middle of a complaint keeps the complaint:
+        # the comment step would take its place.
+        return [say(text("rate_comment_thanks"))]
     state.save(ctx, FLOW, {"rating": rating.id, "token": token})
     skip = reply_with_postback(text("rate_no_comment"), f"{PREFIX}:{token}:{SKIP}",
                                text("rate_no_comment"))

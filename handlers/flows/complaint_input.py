@@ -11,6 +11,7 @@ CANCEL_WORDS = ("ยกเลิก", "cancel", "ไม่แจ้งแล้�
 MENU_WORDS = ("เมนู", "menu", "หน้าแรก", "เริ่มต้น")
 MAX_NAME = 60
 MAX_NAME_WORDS = 5
+MAX_NAME_WORD = 25  # a Thai first or family name is far shorter; a sentence is not
 
 SKIP_WORDS = ("ข้าม", "ไม่ทราบ", "ไม่รู้", "ไม่แน่ใจ", "ไม่มี", "-", "ไม่ระบุ", "skip")
 DONE_WORDS = ("ส่งครบแล้ว", "เสร็จ", "เสร็จแล้ว", "ครบแล้ว", "ไม่มีหลักฐาน", "ไม่มี", "ข้าม",
@@ -135,8 +136,9 @@ def valid_name(text: str) -> str | None:
     """A name as typed, or None: a name is a few words (a title, a first name, a family
     name), not a number and not a story."""
     name = words(text)
-    if not 2 <= len(name) <= MAX_NAME or len(name.split()) > MAX_NAME_WORDS \
-            or re.search(r"[0-9๐-๙]{4,}", name):
+    parts = name.split()
+    if not 2 <= len(name) <= MAX_NAME or len(parts) > MAX_NAME_WORDS \
+            or any(len(p) > MAX_NAME_WORD for p in parts) or re.search(r"[0-9๐-๙]{4,}", name):
         return None
     return name
 

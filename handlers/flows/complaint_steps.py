@@ -111,6 +111,8 @@ def on_mode(st, message, typed, ctx):
 
 def on_name(st, message, typed, ctx):
     name = valid_name(typed) if typed else None
+    if name is not None and complaint_story.reading(typed, ctx).reports:
+        name = None  # "ไฟดับทั้งซอย" is what happened, not who they are
     if name is None:
         if complaint_story.looks_like_story(typed):
             refused = _keep(st, typed, ctx)

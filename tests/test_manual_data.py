@@ -190,3 +190,27 @@ def test_manual_check_names_every_bad_file(tmp_path):
     assert bad.exit_code != 0
     assert "off_topic.yaml: item 1 (x)" in bad.output and "'titel'" in bad.output
     assert "elsewhere.yaml: item 1 (z)" in bad.output and "'agency'" in bad.output
+
+
+def test_manual_check_validates_the_asked_facts(tmp_path):
+    """The facts answered first (amount, payday, pay_at, urgent, fee) are text, short
+    enough for one message; `tambon manual check` names the file and the field."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from bot.commands.manual import manual_check
+    from data import DEFAULT_ORG_DIR
+
+    org = tmp_path / "org"
+    shutil.copytree(DEFAULT_ORG_DIR, org)
+    path = org / "manual" / "garbage-fee.yaml"
+    entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry["payday"] = 10
+    entry["urgent"] = "ก" * 251
+    path.write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    bad = CliRunner().invoke(manual_check, ["--org-dir", str(org)])
+    assert bad.exit_code != 0
+    assert "garbage-fee.yaml" in bad.output
+    assert "'payday': expected text" in bad.output
+    assert "'urgent': 251 characters, at most 250" in bad.output

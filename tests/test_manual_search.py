@@ -421,3 +421,12 @@ def test_a_bad_off_topic_file_names_the_item_and_field(tmp_path):
     text = str(err.value)
     assert "off_topic.yaml: item 2 (y)" in text and "'title'" in text and "'keywords'" in text
     assert "item 1" not in text
+
+
+def test_words_typed_without_their_tone_marks_are_mended():
+    # Fast phone typing leaves out the marks on the keyboard's second layer; a text that
+    # is a Thai word of its own (เกา, to scratch) is left as typed.
+    from handlers.manual.typos import Mender
+
+    mender = Mender(["ถังขยะ", "ใหม่"], lambda _w: 1, marked=["เป็น"])
+    assert mender.mend(["เปน", "ใหม", "เกา"], lambda _t: True) == ["เป็น", "ใหม่", "เกา"]

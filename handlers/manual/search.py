@@ -238,7 +238,7 @@ class ManualIndex:
         # The words a mistyped one may be mended to: the index's and the synonym table's.
         postings = self.words.postings
         self.mender = Mender([*postings, *self.synonyms.words()],
-                             lambda w: len(postings.get(w, ())))
+                             lambda w: len(postings.get(w, ())), marked=FUNCTION_WORDS)
         # A question must carry about two rare words' worth of content to score fully,
         # and is judged on at most `MAX_EVIDENCE` rare words' worth: what a long message
         # tells besides (who asks, for whom, what happened before) is not charged

@@ -11,6 +11,11 @@ random).
 
 Candidates are found as in SymSpell: every known word is filed under each of its
 one-letter deletions, so a typed text's own deletions find it without a scan.
+
+A phone keyboard hides the tone marks and the short-vowel and silent marks on a second
+layer, and people typing fast leave them out (เปน for เป็น, แจง for แจ้ง, เทาไหร่ for
+เท่าไหร่): a text that is a known word without its marks becomes that word, however short,
+when the text itself is no Thai word (เกา, to scratch, stays).
 """
 
 from __future__ import annotations
@@ -20,18 +25,33 @@ from collections.abc import Callable, Iterable
 # The shortest text mended, and the most tokens a mistyped word is found split into.
 MEND_MIN = 4
 MEND_SPAN = 4
+# Tone marks, the short-vowel mark and the silent mark: on a phone's second layer.
+_MARKS = str.maketrans("", "", "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c")
+SKELETON_MIN = 2
+
+
+def skeleton(word: str) -> str:
+    """The word without its tone, short-vowel and silent marks."""
+    return word.translate(_MARKS)
 
 
 class Mender:
     """Puts back words of `words`; `frequency` ranks several candidates (the most used
     wins)."""
 
-    def __init__(self, words: Iterable[str], frequency: Callable[[str], int]):
+    def __init__(self, words: Iterable[str], frequency: Callable[[str], int],
+                 marked: Iterable[str] = ()):
+        """`marked`: more words (function words) a text typed without its marks may be."""
         from pythainlp.corpus import thai_words  # after handlers.thai set it offline
 
         self.frequency = frequency
         self.dictionary = thai_words()
+        words = set(words)
         self.spellable = {w for w in words if len(w) >= MEND_MIN}
+        self.bare: dict[str, set[str]] = {}
+        for w in words | set(marked):
+            if len(w) >= SKELETON_MIN and skeleton(w) != w:
+                self.bare.setdefault(skeleton(w), set()).add(w)
         self.deletions: dict[str, set[str]] = {}
         for w in self.spellable:
             for d in {w, *_deletes(w)}:
@@ -47,9 +67,12 @@ class Mender:
         i, n = 0, len(tokens)
         while i < n:
             for j in range(min(n, i + MEND_SPAN), i, -1):
-                if not any(flags[i:j]) or (j == i + 1 and tokens[i] in self.dictionary):
+                if not any(flags[i:j]):
                     continue
-                word = self.near("".join(tokens[i:j]))
+                joined = "".join(tokens[i:j])
+                if joined in self.dictionary:
+                    continue
+                word = self.unmarked(joined) or self.near(joined)
                 if word is not None:
                     out.append(word)
                     i = j
@@ -58,6 +81,13 @@ class Mender:
                 out.append(tokens[i])
                 i += 1
         return out
+
+    def unmarked(self, text: str) -> str | None:
+        """The known word `text` is, typed without its marks (the most used if several)."""
+        found = self.bare.get(text) if text == skeleton(text) else None
+        if not found:
+            return None
+        return max(found, key=lambda w: (self.frequency(w), w))
 
     def near(self, text: str) -> str | None:
         """The known word one letter away from `text` (the most used one if several),

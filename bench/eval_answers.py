@@ -54,6 +54,7 @@ import yaml  # noqa: E402
 from data import DEFAULT_ORG_DIR  # noqa: E402
 from handlers.manual.org_index import build_index  # noqa: E402
 from handlers.manual.schema import load_manual  # noqa: E402
+from handlers.messages import nodes  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 QUESTIONS = DATA / "questions.yaml"
@@ -97,21 +98,8 @@ def first_bubble(message: dict) -> str:
     """What a citizen reads in a message: a text's text, a card's texts."""
     if message.get("type") == "text":
         return message.get("text", "")
-    parts: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "text" and isinstance(node.get("text"), str):
-                parts.append(node["text"])
-            for value in node.values():
-                if isinstance(value, dict | list):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(message.get("contents", {}))
-    return "\n".join(parts)
+    return "\n".join(n["text"] for n in nodes(message.get("contents", {}))
+                     if n.get("type") == "text" and isinstance(n.get("text"), str))
 
 
 def fact_shown(index, answerer, q: dict) -> bool:

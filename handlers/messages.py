@@ -5,6 +5,8 @@ LINE's limits are enforced here so no caller has to remember them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 MAX_MESSAGES = 5
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
@@ -78,3 +80,16 @@ def phone_bubbles(lines: list[str], most: int = MAX_MESSAGES, first: int = FIRST
     texts = [t for t in texts if t] or [""]
     texts[-1] = texts[-1][:MAX_TEXT]
     return texts
+
+
+def nodes(tree) -> Iterator[dict]:
+    """Every mapping in a message, a list of messages or a Flex tree, depth first (for
+    reading what a message shows: its texts, labels, buttons)."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            if isinstance(value, dict | list):
+                yield from nodes(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from nodes(value)

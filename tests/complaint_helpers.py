@@ -57,6 +57,23 @@ def file_complaint(line_user, kind: str, mode: str, story: str | None = None,
             "texts": "\n".join(texts), "messages": receipt}
 
 
+def finish_complaint(line_user, answer: str) -> str:
+    """From the reply to the story (`answer`, as text): "ข้าม" to the follow-up questions
+    (at most two; the story is never asked for again), no evidence, a corruption reading
+    accepted, confirm. Returns the receipt's text."""
+    for _ in range(2):
+        assert "กรุณาเล่า" not in answer, "the story was asked for again"
+        if "หลักฐาน" not in answer:
+            answer = texts_of(line_user.say("ข้าม"))
+    assert "หลักฐาน" in answer and "กรุณาเล่า" not in answer, answer
+    answer = texts_of(line_user.say("ส่งครบแล้ว/ไม่มี"))
+    if "ลักษณะการทุจริต" in answer:
+        line_user.say("ใช่ เป็นเรื่องทุจริต")
+    receipt = texts_of(line_user.say("ยืนยันส่งเรื่อง"))
+    assert "รหัสเรื่อง" in receipt, receipt
+    return receipt
+
+
 def case_by_code(sessions, code: str) -> Case:
     with sessions() as session:
         return session.execute(select(Case).where(Case.code == code)).scalar_one()

@@ -6,6 +6,7 @@ import json
 import uuid
 
 from bot.chat import make_event, postback_event, sign, text_event
+from handlers.messages import nodes
 
 
 def signed_body(events: list[dict], secret: str) -> tuple[bytes, dict]:
@@ -56,22 +57,8 @@ class LineUser:
 
 def texts_of(messages: list[dict]) -> str:
     """Everything a user would read in these messages, as one string (for assertions)."""
-    parts: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("text", "altText", "label"):
-                if isinstance(node.get(key), str):
-                    parts.append(node[key])
-            for value in node.values():
-                if isinstance(value, dict | list):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(messages)
-    return "\n".join(parts)
+    return "\n".join(node[key] for node in nodes(messages)
+                     for key in ("text", "altText", "label") if isinstance(node.get(key), str))
 
 
 def quick_reply_labels(message: dict) -> list[str]:

@@ -10,6 +10,7 @@ from handlers.manual.org_index import index_for_org
 from handlers.manual.search import SearchResult
 from storage import case_vault
 from storage.models import Case, Conversation
+from tests.complaint_helpers import finish_complaint
 from tests.line_helpers import quick_reply_labels, texts_of
 
 HUA = "อยากแจ้งว่ามีการฮั้วประมูลสร้างถนน หมู่ 7 ค่ะ ไม่อยากบอกชื่อ"
@@ -27,20 +28,6 @@ def _description(sessions, vault) -> str:
                                      "description")
 
 
-def _finish(line_user, answer: str) -> None:
-    """Answer the follow-up questions with "ข้าม", send no evidence, confirm."""
-    assert "กรุณาเล่า" not in answer, "the story was asked for again"
-    for _ in range(2):  # at most two follow-up questions
-        if "หลักฐาน" not in answer:
-            answer = texts_of(line_user.say("ข้าม"))
-            assert "กรุณาเล่า" not in answer, "the story was asked for again"
-    assert "หลักฐาน" in answer, answer
-    answer = texts_of(line_user.say("ส่งครบแล้ว/ไม่มี"))
-    if "ลักษณะการทุจริต" in answer:
-        line_user.say("ใช่ เป็นเรื่องทุจริต")
-    assert "รหัสเรื่อง" in texts_of(line_user.say("ยืนยันส่งเรื่อง"))
-
-
 # --- finding 3: a report in free text ----------------------------------------------------
 
 def test_an_accusation_in_free_text_is_offered_and_filed_with_its_words(
@@ -51,7 +38,7 @@ def test_an_accusation_in_free_text_is_offered_and_filed_with_its_words(
     assert quick_reply_labels(offer[-1])[:2] == ["แจ้งเรื่องนี้", "ไม่ใช่ ถามต่อ"]
     opened = texts_of(line_user.say("แจ้งเรื่องนี้"))
     assert "ไม่ต้องพิมพ์ใหม่" in opened and "ร้องเรียนการทุจริต" in opened
-    _finish(line_user, texts_of(line_user.say("ไม่ประสงค์ออกนาม")))
+    finish_complaint(line_user, texts_of(line_user.say("ไม่ประสงค์ออกนาม")))
     assert _description(sessions, vault) == HUA
     with sessions() as session:
         assert session.execute(select(Case)).scalar_one().kind == "corruption"
@@ -61,7 +48,7 @@ def test_i_want_to_complain_about_opens_the_dialog_without_asking_again(
         line_user, sessions, vault):
     opened = texts_of(line_user.say(LIGHT))
     assert "ไม่ต้องพิมพ์ใหม่" in opened and "ร้องทุกข์" in opened
-    _finish(line_user, texts_of(line_user.say("ไม่ประสงค์ออกนาม")))
+    finish_complaint(line_user, texts_of(line_user.say("ไม่ประสงค์ออกนาม")))
     assert _description(sessions, vault) == LIGHT
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from handlers.flows.complaint_input import choose_mode, read_phone
 from storage import case_vault
 from storage.models import Case
-from tests.complaint_helpers import NAME, PHONE
+from tests.complaint_helpers import NAME, PHONE, finish_complaint
 from tests.line_helpers import quick_reply_labels, texts_of
 
 FIRST = "ไม่มีน้ำประปาใช้มาสามวันแล้ว หมู่ 4 ตั้งแต่วันจันทร์"
@@ -68,12 +68,7 @@ def test_a_story_typed_instead_of_a_choice_or_a_name_is_kept(line_user, sessions
     line_user.say(NAME)
     answer = texts_of(line_user.say(PHONE))
     assert "กรุณาเล่า" not in answer  # the story is told already: not asked again
-    for _ in range(2):  # at most two follow-up questions
-        if "หลักฐาน" not in answer:
-            answer = texts_of(line_user.say("ข้าม"))
-    assert "หลักฐาน" in answer, answer
-    line_user.say("ส่งครบแล้ว/ไม่มี")
-    line_user.say("ยืนยันส่งเรื่อง")
+    finish_complaint(line_user, answer)
     assert _case_field(sessions, vault, "description") == (
         "ถนนเข้าหมู่บ้านเป็นหลุมใหญ่ รถล้มทุกวัน หมู่ 2\nตอนกลางคืนมืดมากไม่มีไฟส่องทางเลยค่ะ")
 
@@ -94,12 +89,7 @@ def test_a_bare_phone_number_is_not_the_story_and_may_correct_the_phone(
     assert "ใช้เป็นเบอร์ติดต่อ" in quick_reply_labels(answer[-1])
     assert "บันทึกเบอร์ติดต่อ 089-123-4567 แล้ว" in texts_of(line_user.say("ใช้เป็นเบอร์ติดต่อ"))
     answer = texts_of(line_user.say(FIRST))
-    for _ in range(2):  # at most two follow-up questions
-        if "หลักฐาน" not in answer:
-            answer = texts_of(line_user.say("ข้าม"))
-    assert "หลักฐาน" in answer, answer
-    line_user.say("ส่งครบแล้ว/ไม่มี")
-    line_user.say("ยืนยันส่งเรื่อง")
+    finish_complaint(line_user, answer)
     assert _case_field(sessions, vault, "phone") == "089-123-4567"
     assert _case_field(sessions, vault, "description") == FIRST
 
@@ -124,12 +114,7 @@ def test_a_question_the_citizen_means_as_the_story_is_kept_by_one_tap(line_user,
     _to_description(line_user, mode="ไม่ประสงค์ออกนาม")
     assert "ใช้ข้อความนี้" in quick_reply_labels(line_user.say("ขอใบอนุญาตสร้างบ้านใช้อะไรบ้าง")[-1])
     answer = texts_of(line_user.say("ใช้ข้อความนี้"))
-    for _ in range(2):  # at most two follow-up questions
-        if "หลักฐาน" not in answer:
-            answer = texts_of(line_user.say("ข้าม"))
-    assert "หลักฐาน" in answer, answer
-    line_user.say("ส่งครบแล้ว/ไม่มี")
-    line_user.say("ยืนยันส่งเรื่อง")
+    finish_complaint(line_user, answer)
     assert _case_field(sessions, vault, "description") == "ขอใบอนุญาตสร้างบ้านใช้อะไรบ้าง"
 
 
@@ -183,10 +168,5 @@ def test_rating_an_answer_mid_complaint_keeps_the_draft(line_user, sessions, vau
     score = rating["quickReply"]["items"][4]["action"]["data"]
     assert "ขอบคุณ" in texts_of(line_user.tap(score))
     answer = texts_of(line_user.say(FIRST))  # the story, not a rating comment
-    for _ in range(2):  # at most two follow-up questions
-        if "หลักฐาน" not in answer:
-            answer = texts_of(line_user.say("ข้าม"))
-    assert "หลักฐาน" in answer, answer
-    line_user.say("ส่งครบแล้ว/ไม่มี")
-    line_user.say("ยืนยันส่งเรื่อง")
+    finish_complaint(line_user, answer)
     assert _case_field(sessions, vault, "description") == FIRST

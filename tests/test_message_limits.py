@@ -24,7 +24,14 @@ from data import MESSAGES_DIR
 from handlers.manual import cards, facts
 from handlers.manual.asked import FACTS
 from handlers.manual.org_index import index_for_org
-from handlers.messages import FIRST_BUBBLE, MAX_LABEL, MAX_MESSAGES, MAX_QUICK_REPLIES, MAX_TEXT
+from handlers.messages import (
+    FIRST_BUBBLE,
+    MAX_LABEL,
+    MAX_MESSAGES,
+    MAX_QUICK_REPLIES,
+    MAX_TEXT,
+    nodes,
+)
 from handlers.texts import text
 from tests.complaint_helpers import file_complaint
 
@@ -65,22 +72,11 @@ def _render(key: str, template: str, org) -> str:
 
 
 def _labels(message: dict) -> list[str]:
+    """Quick-reply labels and card buttons' labels."""
     items = (message.get("quickReply") or {}).get("items", [])
-    found = [i["action"]["label"] for i in items]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "button":
-                found.append(node["action"]["label"])
-            for value in node.values():
-                if isinstance(value, dict | list):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(message.get("contents"))
-    return found
+    buttons = [n["action"]["label"] for n in nodes(message.get("contents"))
+               if n.get("type") == "button"]
+    return [i["action"]["label"] for i in items] + buttons
 
 
 def check_reply(messages: list[dict], first_bubble: bool = True) -> None:

@@ -168,8 +168,8 @@ def make_answerer(org_dir: Path, index):
 
     org = load_organization(org_dir)
     router = load_router(org_dir)
-    return lambda text: inquiry.answer_question(text, index, session=None, org=org,
-                                                now=None, router=router).messages
+    return lambda text: inquiry.reply(text, index, session=None, org=org, now=None,
+                                      router=router).messages
 
 
 def sweep(index, items: list[dict]) -> None:

@@ -37,7 +37,7 @@ from handlers.texts import text
 from handlers.thai import clean
 from storage.models import UnansweredQuestion
 
-__all__ = ["Answer", "answer_question", "answer_text", "is_smalltalk", "on_postback"]
+__all__ = ["Answer", "answer_question", "answer_text", "is_smalltalk", "on_postback", "reply"]
 
 CANDIDATES = 3
 PREFIX = "manual"
@@ -111,9 +111,18 @@ def entry_answer(entry: dict, asked_facts: list[str], pay: bool, names, org) -> 
 
 
 def answer_question(question: str, index: ManualIndex, *, session, org,
-                    now: datetime | None, router: Router | None = None) -> Answer:
+                    now: datetime | None) -> tuple[SearchResult | None, list[dict]]:
+    """The search result and the messages answering `question` from the manual, with no
+    offer to file a report (a group chat's answer); `session` may be None (nothing
+    stored)."""
+    answer = reply(question, index, session=session, org=org, now=now)
+    return answer.result, answer.messages
+
+
+def reply(question: str, index: ManualIndex, *, session, org, now: datetime | None,
+          router: Router | None = None) -> Answer:
     """What to reply; `session` may be None (nothing stored), `router` None (no report
-    is looked for)."""
+    is looked for, so none is offered)."""
     kind = is_smalltalk(question)
     if kind is not None:
         return Answer(None, smalltalk_reply(kind, org.short_name))
@@ -151,8 +160,8 @@ def answer_text(message: str, ctx, offer: bool = True) -> list[dict]:
     `offer=False` answers a report from the manual without offering to file it."""
     index = index_for(ctx.session, ctx.org)
     router = router_for(ctx.session, ctx.org) if offer else None
-    answer = answer_question(message, index, session=ctx.session, org=ctx.org, now=ctx.now,
-                             router=router)
+    answer = reply(message, index, session=ctx.session, org=ctx.org, now=ctx.now,
+                   router=router)
     if answer.offer is not None:
         report_offer.remember(ctx, message, answer.offer)
     return cap(answer.messages)

@@ -140,8 +140,7 @@ def test_every_reply_keeps_line_limits(org):
     index = index_for_org(org.folder)
     questions = [q["q"] for q in yaml.safe_load(open(QUESTIONS, encoding="utf-8"))]
     for question in questions + ["", "   ", "👍", "ก" * 6000]:
-        messages = inquiry.answer_question(question, index, session=None, org=org,
-                                           now=None).messages
+        _, messages = inquiry.answer_question(question, index, session=None, org=org, now=None)
         assert 1 <= len(messages) <= 5, question
         for m in messages:
             assert len(m.get("text", "")) <= 5000

@@ -138,6 +138,11 @@ def test_every_card_detail_and_fact_fits(entries, org):
             details = cards.detail_messages(entry, action)
             assert len(details) <= cards.DETAIL_BUBBLES
             check_reply(details)
+            # one message where only one is sent (a group chat): all of it, within limits
+            whole = cards.detail_message(entry, action)
+            check_reply([whole], first_bubble=False)
+            assert whole["text"].replace("\n", "") == "".join(d["text"] for d in details
+                                                              ).replace("\n", "")
         assert entry["title"] in cards.detail_messages(entry, cards.STEPS)[0]["text"]
         for fact in (*FACTS, "money"):
             for pay in (False, True):

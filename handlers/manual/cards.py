@@ -175,18 +175,28 @@ def contact_lines(entry: dict, names: Mapping[str, str] | None = None) -> list[s
     return lines
 
 
+def _detail_lines(entry: dict, action: str, names: Mapping[str, str] | None) -> list[str]:
+    if action == STEPS:
+        return steps_lines(entry, names)
+    if action == DOCS:
+        return documents_lines(entry)
+    if action == CONTACT:
+        return contact_lines(entry, names)
+    raise ValueError(f"unknown detail {action!r}")
+
+
+def detail_message(entry: dict, action: str, names: Mapping[str, str] | None = None,
+                   org: str = "") -> dict:
+    """The details as one message, where only one is sent (a group chat's answer).
+    (`org` is kept for callers that passed it; the details fit one message's limit.)"""
+    bodies = phone_bubbles(_detail_lines(entry, action, names), most=1)
+    return say(bodies[0], detail_quick_replies(entry, action))
+
+
 def detail_messages(entry: dict, action: str, names: Mapping[str, str] | None = None
                     ) -> list[dict]:
     """The text behind a card button, in phone-sized bubbles (the other two details as
     quick replies under the last)."""
-    if action == STEPS:
-        lines = steps_lines(entry, names)
-    elif action == DOCS:
-        lines = documents_lines(entry)
-    elif action == CONTACT:
-        lines = contact_lines(entry, names)
-    else:
-        raise ValueError(f"unknown detail {action!r}")
-    bodies = phone_bubbles(lines, most=DETAIL_BUBBLES)
+    bodies = phone_bubbles(_detail_lines(entry, action, names), most=DETAIL_BUBBLES)
     return [say(body) for body in bodies[:-1]] + [
         say(bodies[-1], detail_quick_replies(entry, action))]

@@ -67,14 +67,14 @@ def candidates_message(result: SearchResult, index: ManualIndex, asked_code: str
 
 
 def likely_answer(result: SearchResult, index: ManualIndex, asked_facts: list[str], pay: bool,
-                  org) -> dict | None:
+                  org, names=None) -> dict | None:
     """Unsure which entry, but the question asks one fact: that fact of the likeliest entry,
     said as "if you mean ...", with the other candidates one tap away. (On the tuning
     questions the likeliest entry of an unsure answer was the right one 80 times in 90.)"""
     entry = index.entry(result.answer_id) if result.answer_id else None
     if entry is None or not asked_facts:
         return None
-    first = facts.answer(entry, asked_facts, pay, org.phone, hedged=True)
+    first = facts.answer(entry, asked_facts, pay, org.phone, hedged=True, names=names)
     if first is None:
         return None
     others = candidates_message(result, index, facts.encode(asked_facts, pay))
@@ -106,7 +106,7 @@ def unknown_message(question: UnansweredQuestion | None, org_short_name: str,
 
 def entry_answer(entry: dict, asked_facts: list[str], pay: bool, names, org) -> dict:
     """The fact asked first, or the card when the question asks for no single fact."""
-    first = facts.answer(entry, asked_facts, pay, org.phone)
+    first = facts.answer(entry, asked_facts, pay, org.phone, names=names)
     return first if first is not None else cards.entry_card(entry, names)
 
 
@@ -137,7 +137,8 @@ def reply(question: str, index: ManualIndex, *, session, org, now: datetime | No
         entry = index.entry(result.answer_id)
         messages = [entry_answer(entry, asked_facts, pay, office_names(session, org), org)]
     elif result.confidence == "medium":
-        messages = [likely_answer(result, index, asked_facts, pay, org)
+        messages = [likely_answer(result, index, asked_facts, pay, org,
+                                  office_names(session, org))
                     or candidates_message(result, index, facts.encode(asked_facts, pay))]
     else:
         stored = None

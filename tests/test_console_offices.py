@@ -265,8 +265,10 @@ def test_a_manual_answer_names_the_office_as_edited(admin, line_user):
     from tests.line_helpers import texts_of
 
     _save(admin, "welfare", name="กองสวัสดิการสังคม (ชื่อใหม่)")
-    answer = texts_of(line_user.say("ขอเบี้ยผู้สูงอายุต้องใช้เอกสารอะไรบ้างคะ"))
+    answer = texts_of(line_user.say("อยากลงทะเบียนเบี้ยยังชีพคนแก่ค่ะ"))  # the card
     assert "กองสวัสดิการสังคม (ชื่อใหม่)" in answer
+    where = texts_of(line_user.say("ลงทะเบียนเบี้ยคนแก่ที่ไหนคะ"))  # where: the office first
+    assert "กองสวัสดิการสังคม (ชื่อใหม่)" in where
     contact = texts_of(line_user.tap("manual:contact:elderly-allowance"))
     assert "กองสวัสดิการสังคม (ชื่อใหม่)" in contact
 

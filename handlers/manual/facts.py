@@ -12,7 +12,7 @@ that the first message of an answer carries it for the fact a question is labell
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from handlers.manual.cards import (
     CONTACT,
@@ -20,6 +20,7 @@ from handlers.manual.cards import (
     SHOW,
     STEPS,
     document_lines,
+    office_name,
     postback,
     short_title,
 )
@@ -63,7 +64,8 @@ def resolve(entry: dict, facts: Sequence[str], pay: bool = False) -> list[str]:
 
 
 def answer(entry: dict, facts: Sequence[str], pay: bool = False,
-           org_phone: str = "", hedged: bool = False) -> dict | None:
+           org_phone: str = "", hedged: bool = False,
+           names: Mapping[str, str] | None = None) -> dict | None:
     """The short message answering `facts` from `entry`, or None when it has none of them
     (the card answers then). `hedged`: unsure the entry is the one meant ("หากหมายถึง ...")."""
     wanted = resolve(entry, facts, pay)
@@ -73,7 +75,7 @@ def answer(entry: dict, facts: Sequence[str], pay: bool = False,
                  title=short_title(entry))
     lines = [title]
     for fact in wanted[:MOST_FACTS]:
-        shown = _lines(entry, fact, pay, org_phone)
+        shown = _lines(entry, fact, pay, org_phone, names)
         if len("\n".join([*lines, *shown])) > FIRST_BUBBLE and len(lines) > 1:
             break
         lines += shown
@@ -83,9 +85,14 @@ def answer(entry: dict, facts: Sequence[str], pay: bool = False,
     return say("\n".join(lines)[:FIRST_BUBBLE], answer_quick_replies(entry))
 
 
-def _lines(entry: dict, fact: str, pay: bool, org_phone: str) -> list[str]:
+def _lines(entry: dict, fact: str, pay: bool, org_phone: str,
+           names: Mapping[str, str] | None) -> list[str]:
     key = "pay_at" if fact == "where" and pay and entry.get("pay_at") else fact
     lines = [text(f"manual_fact_{key}", value=value(entry, fact, pay))]
+    office = office_name(entry["office"], names)
+    if key == "where" and office not in lines[0]:
+        # the office as the organization names it (edited in the console), first
+        lines.insert(0, text("manual_fact_office", office=office))
     if fact == "fee" and entry.get("pay_at"):
         lines.append(text("manual_fact_pay_at", value=entry["pay_at"]))
     if fact == "where" and not pay and entry["channel"].get("online"):

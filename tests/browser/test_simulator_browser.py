@@ -86,7 +86,7 @@ def test_greeting_on_follow(chat, browser):
 
 
 def test_question_answered_with_a_card(chat, browser):
-    chat.say("ขอเบี้ยยังชีพผู้สูงอายุต้องใช้เอกสารอะไรบ้าง")
+    chat.say("อยากลงทะเบียนเบี้ยยังชีพผู้สูงอายุค่ะ")  # the whole service: the card
     cards = browser.find_elements(By.CSS_SELECTOR, "#log .bubble")
     assert cards, "no Flex card drawn"
     assert "ผู้สูงอายุ" in cards[-1].text

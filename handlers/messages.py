@@ -66,16 +66,35 @@ def phone_bubbles(lines: list[str], most: int = MAX_MESSAGES, first: int = FIRST
                   rest: int = BUBBLE) -> list[str]:
     """Lines packed, in order, into at most `most` texts: the first under `first`
     characters, the others under `rest`, whatever is left in the last (cut at LINE's
-    limit). A line is never split; a blank line (a section break) never opens a bubble."""
-    bubbles: list[list[str]] = [[]]
+    limit). A blank line ends a section: a section that does not fit the bubble goes on
+    to the next whole, unless the bubble holds little yet; a line is never split."""
+    sections: list[list[str]] = [[]]
     for line in lines:
-        limit = first if len(bubbles) == 1 else rest
-        current = bubbles[-1]
-        if current and len("\n".join([*current, line])) > limit and len(bubbles) < most:
-            current = []
-            bubbles.append(current)
-        if current or line.strip():
-            current.append(line)
+        if line.strip():
+            sections[-1].append(line)
+        elif sections[-1]:
+            sections.append([])
+    bubbles: list[list[str]] = [[]]
+
+    def room() -> int:
+        return first if len(bubbles) == 1 else rest
+
+    def size(extra: list[str]) -> int:
+        return len("\n".join(bubbles[-1] + ([""] if bubbles[-1] else []) + extra))
+
+    for section in (s for s in sections if s):
+        # a section that would not fit moves on whole, unless the bubble holds little yet
+        # (a heading alone is no bubble)
+        if bubbles[-1] and size(section) > room() and len(bubbles) < most \
+                and size([]) >= room() // 2:
+            bubbles.append([])
+        if bubbles[-1]:
+            bubbles[-1].append("")  # the section break
+        for line in section:
+            if len(bubbles[-1]) > 1 and len("\n".join([*bubbles[-1], line])) > room() \
+                    and len(bubbles) < most:
+                bubbles.append([])
+            bubbles[-1].append(line)
     texts = ["\n".join(b).strip() for b in bubbles]
     texts = [t for t in texts if t] or [""]
     texts[-1] = texts[-1][:MAX_TEXT]

@@ -210,3 +210,17 @@ def test_every_reply_of_a_complaint_fits(line_user):
     for reply in replies:
         # the summary repeats what the citizen typed: its length is theirs
         check_reply(reply, first_bubble="📝" not in reply[0].get("text", ""))
+
+
+def test_bubbles_keep_sections_whole_and_lines_uncut():
+    from handlers.messages import phone_bubbles
+
+    heading = "ขั้นตอน: " + "ก" * 90
+    steps = [f"{n}. " + "ข" * 80 for n in range(1, 9)]
+    criteria = ["หลักเกณฑ์", *("• " + "ค" * 150 for _ in range(3))]
+    bubbles = phone_bubbles([heading, "", *steps, "", *criteria], most=4)
+    assert len(bubbles[0]) <= FIRST_BUBBLE and bubbles[0].startswith(heading + "\n\n1. ")
+    assert all(len(b) <= 700 for b in bubbles[1:])
+    assert bubbles[-1] == "\n".join(criteria)  # the section moved on whole
+    assert "\n".join(bubbles).replace("\n\n", "\n").split("\n") == [heading, *steps, *criteria]
+    assert len(phone_bubbles(["ง" * 400] * 20, most=2)) == 2  # the rest goes in the last

@@ -125,16 +125,17 @@ def detail_quick_replies(entry: dict, shown: str) -> list[dict]:
 
 
 def steps_lines(entry: dict, names: Mapping[str, str] | None = None) -> list[str]:
-    lines = [text("manual_steps_heading", title=entry["title"])]
-    if entry.get("criteria"):
-        lines += ["", text("manual_steps_criteria")]
-        lines += [f"• {c}" for c in entry["criteria"]]
-    lines.append("")
+    """The steps first (what the button promises), then the total time, then who may
+    apply."""
+    lines = [text("manual_steps_heading", title=entry["title"]), ""]
     for number, step in enumerate(entry["steps"], 1):
         lines.append(text("manual_steps_line", number=number, text=step["text"],
                           duration=step["duration"],
                           office=office_name(step["office"], names)))
-    lines += ["", text("manual_steps_total", duration=entry["total_duration"])]
+    lines.append(text("manual_steps_total", duration=entry["total_duration"]))
+    if entry.get("criteria"):
+        lines += ["", text("manual_steps_criteria")]
+        lines += [f"• {c}" for c in entry["criteria"]]
     return lines
 
 

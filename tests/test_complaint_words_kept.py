@@ -170,3 +170,16 @@ def test_rating_an_answer_mid_complaint_keeps_the_draft(line_user, sessions, vau
     answer = texts_of(line_user.say(FIRST))  # the story, not a rating comment
     finish_complaint(line_user, answer)
     assert _case_field(sessions, vault, "description") == FIRST
+
+
+def test_an_anonymous_draft_takes_no_phone_number(line_user, sessions, vault):
+    _to_description(line_user, mode="ไม่ประสงค์ออกนาม")
+    answer = line_user.say("0891234567")
+    assert "ไม่เก็บเบอร์โทร" in texts_of(answer)
+    assert "ใช้เป็นเบอร์ติดต่อ" not in quick_reply_labels(answer[-1])
+    line_user.say("ใช้เป็นเบอร์ติดต่อ")  # typed anyway: too short to be the story
+    finish_complaint(line_user, texts_of(line_user.say(FIRST)))
+    with sessions() as session:
+        case = session.execute(select(Case)).scalar_one()
+        assert case.user_key is None and "phone" not in {f.field for f in case.fields}
+    assert _case_field(sessions, vault, "description") == FIRST

@@ -134,8 +134,12 @@ def on_message(message: dict, ctx: Context) -> list[dict]:
 def _pending_answer(st: dict, typed: str, ctx: Context) -> list[dict] | None:
     """"ใช้เป็นเบอร์ติดต่อ" after a phone number was typed as the story: it becomes the
     phone, and the step asks again."""
-    if typed != text("complaint_q_use_phone") or not st.get("pending_phone"):
+    if typed != text("complaint_q_use_phone"):
         return None
+    if not st.get("pending_phone"):
+        # No number waits (an anonymous draft keeps none): the step asks again.
+        st.pop("pending_text", None)
+        return go(st, ctx, st.get("step", "description"))
     st["phone"] = st.pop("pending_phone")
     st.pop("phone_skipped", None)
     st.pop("pending_text", None)

@@ -236,7 +236,8 @@ def on_confirm(st, message, typed, ctx):
     if is_one_of(typed, EDIT_WORDS) or typed == text("complaint_q_edit"):
         return go(st, ctx, "edit")
     if media.is_media(message):
-        return take_file(st, message, ctx, then=summary(st, _files(st, ctx)))
+        # the summary after the file is kept, so it counts it
+        return [*take_file(st, message, ctx, then=[]), *summary(st, _files(st, ctx))]
     if typed and (complaint_story.looks_like_story(typed) or st.get("kept")):
         # Something the citizen forgot to say: it joins the story, and the summary shows it.
         refused = _keep(st, typed, ctx)
@@ -294,7 +295,7 @@ def _keep(st: dict, typed: str, ctx: Context) -> list[dict] | None:
 
 def _not_a_story(st, typed, problem, ctx) -> list[dict]:
     st["pending_text"] = typed
-    if problem.phone:
+    if problem.phone and st.get("mode") != "anonymous":  # an anonymous case keeps none
         st["pending_phone"] = problem.phone
     state.save(ctx, FLOW, st)
     return complaint_messages.not_a_story(problem, st)

@@ -1,24 +1,48 @@
-"""Bar charts drawn on the server as inline SVG: no script, no font or library fetched.
+"""Bar charts drawn on the server: no script, no font or library fetched.
+
+Each row of a table is a line of HTML (its label, which wraps like any text and is never
+cut) with one bar a column under or beside it; a bar is a tiny inline SVG stretched to its
+track, so the text around it keeps the page's size on a phone instead of shrinking with a
+drawing scaled to fit. Its look is in static/public/charts.css.
 
 A chart draws only what its table may publish: a cell hidden by the small-number rule
 ("<3") is drawn as a dashed stub labelled "<3", never as a bar of its true length.
-Totals ("รวม") are left out of the bars; the table beside the chart has them.
+Totals ("รวม") and rows of zeros are left out of the bars; the table beside the chart
+has them.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from handlers.stats import Table
 from handlers.texts import text
 
-WIDTH = 640
-LABEL_WIDTH = 210
-BAR_HEIGHT = 14
-BAR_GAP = 3
-ROW_GAP = 10
-LEGEND_HEIGHT = 22
 COLOURS = ("#1f5f99", "#c0392b", "#6c8e23", "#8e44ad")
+STUB = 3  # width of a hidden cell's dashed stub, in hundredths of the track
+CSS_PATH = Path(__file__).resolve().parent / "public" / "static" / "public" / "charts.css"
+# Column titles too long for a phone's table header or legend, and what they show there
+# (the page says once what the short ones stand for).
+SHORT_LABELS = {
+    "stats_group_general": "stats_short_general",
+    "stats_group_corruption": "stats_short_corruption",
+    "stats_rating_case": "stats_short_rating_case",
+    "stats_rating_answer": "stats_short_rating_answer",
+}
+
+
+def short_label(column: str) -> str:
+    for full, short in SHORT_LABELS.items():
+        if column == text(full):
+            return text(short)
+    return column
+
+
+def chart_css() -> Markup:
+    """The charts' stylesheet, for a page that must carry it inline (the printed report)."""
+    return Markup(CSS_PATH.read_text(encoding="utf-8"))
 
 
 def _numeric(shown: str) -> float | None:
@@ -26,6 +50,22 @@ def _numeric(shown: str) -> float | None:
         return float(shown.rstrip("%"))
     except ValueError:
         return None
+
+
+def _bar(colour: str, share: float | None) -> str:
+    """One bar: `share` of the track (0..1), or None for a hidden cell's dashed stub."""
+    if share is None:
+        shape = (f'<rect x="0.5" y="1" width="{STUB}" height="8" fill="none" stroke="{colour}" '
+                 f'stroke-dasharray="3 2" vector-effect="non-scaling-stroke"/>')
+    else:
+        shape = f'<rect width="{100 * share:.1f}" height="10" fill="{colour}"/>'
+    return (f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            f'aria-hidden="true">{shape}</svg>')
+
+
+def _key(colour: str) -> str:
+    return (f'<svg class="key" viewBox="0 0 10 10" aria-hidden="true">'
+            f'<rect width="10" height="10" fill="{colour}"/></svg>')
 
 
 def bar_chart(table: Table) -> Markup:
@@ -38,47 +78,28 @@ def bar_chart(table: Table) -> Markup:
     # Keep only the count rows of a table that also carries means and shares.
     rows = [(label, cells) for label, cells in rows
             if not any(cells[i].shown.endswith("%") or "." in cells[i].shown for i in columns)]
+    # A row of zeros draws nothing: the table beside the chart shows it.
+    rows = [(label, cells) for label, cells in rows
+            if any(cells[i].hidden or _numeric(cells[i].shown) for i in columns)]
     if not rows:
         return Markup("")
     largest = max([_numeric(cells[i].shown) or 0 for _, cells in rows for i in columns] + [1])
-    group = len(columns) * (BAR_HEIGHT + BAR_GAP) + ROW_GAP
-    legend = LEGEND_HEIGHT if len(columns) > 1 else 0
-    height = legend + len(rows) * group + 4
-    span = WIDTH - LABEL_WIDTH - 50
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'aria-label="{escape(text("stats_chart_label", title=table.title))}">'
-    ]
-    if legend:
-        x = LABEL_WIDTH
+    parts = [f'<div class="bars" role="img" '
+             f'aria-label="{escape(text("stats_chart_label", title=table.title))}">']
+    if len(columns) > 1:
+        parts.append('<ul class="bars-legend">')
         for n, i in enumerate(columns):
-            colour = COLOURS[n % len(COLOURS)]
-            parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
-            parts.append(f'<text x="{x + 16}" y="14" font-size="12">'
-                         f'{escape(table.columns[i])}</text>')
-            x += 20 + 8 * len(table.columns[i])
-    y = legend
+            parts.append(f'<li>{_key(COLOURS[n % len(COLOURS)])}'
+                         f'{escape(short_label(table.columns[i]))}</li>')
+        parts.append("</ul>")
     for label, cells in rows:
-        middle = y + (len(columns) * (BAR_HEIGHT + BAR_GAP)) / 2 + 4
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{middle:.0f}" font-size="12" '
-                     f'text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<div class="bars-row"><div class="bars-label">{escape(label)}</div>'
+                     f'<div class="bars-lines">')
         for n, i in enumerate(columns):
             cell = cells[i]
-            colour = COLOURS[n % len(COLOURS)]
-            if cell.hidden:
-                parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="18" height="{BAR_HEIGHT}" '
-                             f'fill="none" stroke="{colour}" stroke-dasharray="3 2"/>')
-                parts.append(f'<text x="{LABEL_WIDTH + 22}" y="{y + BAR_HEIGHT - 3}" '
-                             f'font-size="11">&lt;3</text>')
-            else:
-                value = _numeric(cell.shown) or 0
-                length = span * value / largest
-                parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" '
-                             f'height="{BAR_HEIGHT}" fill="{colour}"/>')
-                parts.append(f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + BAR_HEIGHT - 3}" '
-                             f'font-size="11">{escape(cell.shown)}</text>')
-            y += BAR_HEIGHT + BAR_GAP
-        y += ROW_GAP
-    parts.append("</svg>")
+            share = None if cell.hidden else (_numeric(cell.shown) or 0) / largest
+            parts.append(f'<div class="bars-line">{_bar(COLOURS[n % len(COLOURS)], share)}'
+                         f'<span class="bars-value">{escape(cell.shown)}</span></div>')
+        parts.append("</div></div>")
+    parts.append("</div>")
     return Markup("".join(parts))

@@ -40,5 +40,13 @@ def _simulator(app, services) -> None:
         register(app, services)
 
 
+def _error_pages(app, services) -> None:
+    # Thai 404, 405 and 500 pages for every URL, not Werkzeug's English.
+    from bot.public.errors import register
+
+    register(app)
+
+
 REGISTRARS.append(_public)
 REGISTRARS.append(_simulator)
+REGISTRARS.append(_error_pages)

@@ -17,6 +17,8 @@ class Organization:
     phone: str
     hours: str
     folder: Path
+    # The LINE Official Account's ID ("@..."), for the web's add-friend link; "" if none.
+    line_id: str = ""
 
 
 def load_organization(folder: Path) -> Organization:
@@ -35,4 +37,5 @@ def load_organization(folder: Path) -> Organization:
         phone=str(raw.get("phone", "")),
         hours=raw.get("hours", ""),
         folder=Path(folder),
+        line_id=str(raw.get("line_id") or "").strip(),
     )

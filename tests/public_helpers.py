@@ -64,5 +64,11 @@ def receipt_of(client, answer) -> tuple[str, str]:
     assert answer.status_code == 303, answer.status_code
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     code = re.search(r'id="case-code">([^<]+)<', page).group(1)
-    secret = re.search(r'id="case-secret">([^<]+)<', page).group(1)
-    return code, secret
+    return code, shown_secret(page)
+
+
+def shown_secret(page: str) -> str:
+    """The secret as the receipt page shows it ("1234 5678 ..."), each group of digits
+    being in its own element."""
+    shown = re.search(r'id="case-secret">(.*?)</p>', page, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", shown)

@@ -11,7 +11,14 @@ from sqlalchemy import select, text
 
 from bot.public.web import TIP_LIMIT, TRACK_LIMIT
 from storage.models import Base, Case, Evidence
-from tests.public_helpers import csrf_of, jpeg_bytes, receipt_of, submit_tip, tip_form
+from tests.public_helpers import (
+    csrf_of,
+    jpeg_bytes,
+    receipt_of,
+    shown_secret,
+    submit_tip,
+    tip_form,
+)
 
 IP = "203.0.113.77"
 FORWARDED = "198.51.100.23"
@@ -90,7 +97,8 @@ def test_receipt_shows_the_secret_once_and_never_in_a_url(client):
     assert answer.headers["Cache-Control"] == "no-store"
     page = client.get(location)
     html = page.get_data(as_text=True)
-    secret = re.search(r'id="case-secret">([^<]+)<', html).group(1)
+    secret = shown_secret(html)
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", secret)
     assert secret.replace(" ", "") not in location
     assert page.headers["Cache-Control"] == "no-store"
     assert "จดรหัสเรื่องและรหัสลับ" in html

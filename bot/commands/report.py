@@ -21,7 +21,7 @@ def render_report(services, year: int) -> tuple[str, str]:
     """(csv text, html text) for fiscal year `year`."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from bot.charts import bar_chart
+    from bot.charts import bar_chart, chart_css, short_label
     from bot.public.web import csv_text, office_names
     from handlers import stats as stats_module
     from handlers.texts import text
@@ -37,6 +37,7 @@ def render_report(services, year: int) -> tuple[str, str]:
     html = env.get_template("public/report.html").render(
         t=text, org=services.org, stats=result,
         charts={t.key: bar_chart(t) for t in result.tables if t.chart},
+        chart_css=chart_css(), short=short_label,
         start=thai_date(result.start), end=thai_date(result.end - timedelta(days=1)),
         generated=thai_datetime(now))
     return csv_text(result), html

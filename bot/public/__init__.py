@@ -13,6 +13,7 @@ from __future__ import annotations
 
 
 def register(app, services) -> None:
+    from bot.public import home  # noqa: F401  (the front page's route, on the blueprint)
     from bot.public.web import public
 
     app.register_blueprint(public)

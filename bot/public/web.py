@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from bot.charts import bar_chart
+from bot.charts import bar_chart, short_label
 from bot.public import cases as case_port
 from bot.public import forms
 from bot.public.guard import (
@@ -327,6 +327,11 @@ def rate_post():
                          "code": (request.form.get("code") or "")[:40]},
                          errors={"form": error})
         secret = request.form.get("secret", "")
+        if case.status not in case_port.CLOSED:
+            # The tracking page has no rating form for an open case: say why on this one,
+            # with what was typed (the comment above all) still in it.
+            return _page("public/rate.html", 400, values={**checked.values, "code": case.code},
+                         errors={"form": text("public_rate_not_yet")})
         if checked.ok:
             try:
                 satisfaction.rate_case(session, svc.vault, case, int(checked.values["score"]),
@@ -370,7 +375,7 @@ def stats_page():
         years = sorted(set(years) | {year}, reverse=True)
     charts = {t.key: bar_chart(t) for t in result.tables if t.chart}
     response = _page("public/stats.html", no_store=False, stats=result, years=years,
-                     charts=charts, start=thai_date(result.start),
+                     charts=charts, short=short_label, start=thai_date(result.start),
                      end=thai_date(result.end - _one_day()),
                      generated=thai_datetime(now))
     response.headers["Cache-Control"] = "public, max-age=300"

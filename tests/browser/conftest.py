@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.browser.layout import WIDTHS, at_width
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -21,6 +24,27 @@ def pytest_collection_modifyitems(items):
             # the browser suite in four here): rerun on WebDriver errors only, so a failed
             # assertion still fails at once.
             item.add_marker(pytest.mark.flaky(reruns=2, only_rerun=["WebDriverException"]))
+
+
+SCREENSHOT_DIR_ENV = "TAMBON_SCREENSHOT_DIR"
+_screens: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def screens(tmp_path_factory) -> Path:
+    """Where the browser tests keep their screenshots for review: $TAMBON_SCREENSHOT_DIR,
+    or a fresh folder under pytest's temporary directory; printed at the end of the run."""
+    chosen = os.environ.get(SCREENSHOT_DIR_ENV)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    _screens.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in _screens:
+        count = len(list(folder.glob("*.png")))
+        terminalreporter.write_line(f"browser screenshots ({count}): {folder}")
 
 
 @pytest.fixture
@@ -51,3 +75,10 @@ def browser():
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+def width(request, browser) -> int:
+    """The test runs twice: in a phone's width (390 px) and a desktop's (1280 px)."""
+    at_width(browser, request.param)
+    return request.param

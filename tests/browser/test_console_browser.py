@@ -9,37 +9,14 @@ import base64
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from bot.console import credentials
 from storage.models import Officer
+from tests.browser.steps import sign_in, sign_out, submit
 from tests.test_console_support import LINE_ID, PASSWORD, case_of, file, make_officer
 
 pytestmark = pytest.mark.browser
-
-
-def _submit(browser, element):
-    """Click a submit button and wait until the next page has replaced this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
-
-
-def _sign_in(browser, base, username, seed=None, clock=None):
-    browser.delete_all_cookies()
-    browser.get(base + "/console/login")
-    browser.find_element(By.ID, "username").send_keys(username)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    _submit(browser, browser.find_element(By.ID, "sign-in"))
-    if seed is not None:
-        assert "/console/totp" in browser.current_url
-        browser.find_element(By.ID, "code").send_keys(credentials.totp_code(seed, clock()))
-        _submit(browser, browser.find_element(By.ID, "verify"))
-
-
-def _sign_out(browser):
-    _submit(browser, browser.find_element(By.ID, "logout"))
 
 
 def test_sign_in_with_totp(browser, live_server, services, clock):
@@ -47,12 +24,12 @@ def test_sign_in_with_totp(browser, live_server, services, clock):
     browser.get(live_server + "/console/queue")
     assert "/console/login" in browser.current_url
     assert "เข้าสู่ระบบ" in browser.page_source
-    _sign_in(browser, live_server, "cust", seed=seed, clock=clock)
+    sign_in(browser, live_server, "cust", seed=seed, clock=clock)
     assert browser.current_url.endswith("/console/requests")
     assert "คำขอดูตัวตนผู้ร้อง" in browser.find_element(By.TAG_NAME, "h1").text
     cookie = browser.get_cookie("tambon_console")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
-    _sign_out(browser)
+    sign_out(browser)
     assert "/console/login" in browser.current_url
 
 
@@ -61,28 +38,28 @@ def test_wrong_totp_code_shows_thai_error(browser, live_server, services, clock)
     browser.get(live_server + "/console/login")
     browser.find_element(By.ID, "username").send_keys("cust")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    _submit(browser, browser.find_element(By.ID, "sign-in"))
+    submit(browser, browser.find_element(By.ID, "sign-in"))
     browser.find_element(By.ID, "code").send_keys("000000")
-    _submit(browser, browser.find_element(By.ID, "verify"))
+    submit(browser, browser.find_element(By.ID, "verify"))
     assert "รหัสยืนยันตัวตนไม่ถูกต้อง" in browser.find_element(By.ID, "error").text
 
 
-def test_custodian_sets_up_totp_at_first_sign_in(browser, live_server, services, clock):
+def test_custodian_sets_up_totp_at_firstsign_in(browser, live_server, services, clock):
     officer_id, _ = make_officer(services, "cust", office="palad", roles=("custodian",))
     with services.sessions() as session, session.begin():
         session.get(Officer, officer_id).sealed_totp = None
-    _sign_in(browser, live_server, "cust")
+    sign_in(browser, live_server, "cust")
     assert browser.current_url.endswith("/console/account/totp")
     qr = browser.find_element(By.CSS_SELECTOR, "#qr svg")
     assert qr.size["width"] >= 150  # drawn inline, large enough to scan
     secret = browser.find_element(By.ID, "totp-secret").text.replace(" ", "")
     seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
     browser.find_element(By.ID, "code").send_keys(credentials.totp_code(seed, clock()))
-    _submit(browser, browser.find_element(By.ID, "enrol"))
+    submit(browser, browser.find_element(By.ID, "enrol"))
     assert browser.current_url.endswith("/console/requests")
-    _sign_out(browser)
+    sign_out(browser)
     clock.advance(seconds=30)
-    _sign_in(browser, live_server, "cust", seed=seed, clock=clock)
+    sign_in(browser, live_server, "cust", seed=seed, clock=clock)
     assert browser.current_url.endswith("/console/requests")
 
 
@@ -90,24 +67,24 @@ def _change_status(browser, status, text=None):
     Select(browser.find_element(By.ID, "new-status")).select_by_value(status)
     if text:
         browser.find_element(By.ID, "status-text").send_keys(text)
-    _submit(browser, browser.find_element(By.ID, "change-status"))
+    submit(browser, browser.find_element(By.ID, "change-status"))
 
 
 def test_work_a_case_from_received_to_resolved(browser, live_server, services, worker,
                                               fake_line):
     code = file(services)
     make_officer(services, "eng1", office="engineering")
-    _sign_in(browser, live_server, "eng1")
+    sign_in(browser, live_server, "eng1")
     assert browser.current_url.endswith("/console/queue")
-    _submit(browser, browser.find_element(By.LINK_TEXT, code))
+    submit(browser, browser.find_element(By.LINK_TEXT, code))
     assert browser.find_element(By.ID, "case-code").text == code
     assert "หลุมบ่อ" in browser.find_element(By.ID, "content").text
     _change_status(browser, "acknowledged")
     assert browser.find_element(By.ID, "case-status").text == "ตอบรับเรื่องแล้ว"
     browser.find_element(By.ID, "reply-text").send_keys("พรุ่งนี้ช่างจะเข้าไปสำรวจค่ะ")
-    _submit(browser, browser.find_element(By.ID, "send-reply"))
+    submit(browser, browser.find_element(By.ID, "send-reply"))
     browser.find_element(By.ID, "note-text").send_keys("ใช้หินคลุกจากคลังพัสดุ")
-    _submit(browser, browser.find_element(By.ID, "add-note"))
+    submit(browser, browser.find_element(By.ID, "add-note"))
     _change_status(browser, "investigating")
     _change_status(browser, "resolved")  # no summary: refused, with a Thai message
     assert "สรุปผล" in browser.find_element(By.ID, "error").text
@@ -131,37 +108,37 @@ def test_identity_request_denied_then_approved(browser, live_server, services, c
     _, seed = make_officer(services, "cust", office="palad", roles=("custodian",))
 
     def request_identity(reason):
-        _sign_in(browser, live_server, "eng1")
+        sign_in(browser, live_server, "eng1")
         browser.get(f"{live_server}/console/cases/{code}")
         browser.find_element(By.ID, "request-reason").send_keys(reason)
-        _submit(browser, browser.find_element(By.ID, "request-identity"))
+        submit(browser, browser.find_element(By.ID, "request-identity"))
         assert "รอผู้ดูแลข้อมูลพิจารณา" in browser.find_element(By.ID, "identity").text
-        _sign_out(browser)
+        sign_out(browser)
 
     def decide(button, reason):
         clock.advance(seconds=31)  # a fresh TOTP step for each sign-in
-        _sign_in(browser, live_server, "cust", seed=seed, clock=clock)
+        sign_in(browser, live_server, "cust", seed=seed, clock=clock)
         card = browser.find_element(By.CSS_SELECTOR, ".request-pending")
         assert code in card.text and "หลุมบ่อ" not in browser.page_source
         card.find_element(By.CSS_SELECTOR, ".decision-text").send_keys(reason)
-        _submit(browser, card.find_element(By.CSS_SELECTOR, f"button.{button}"))
-        _sign_out(browser)
+        submit(browser, card.find_element(By.CSS_SELECTOR, f"button.{button}"))
+        sign_out(browser)
 
     request_identity("ต้องนัดผู้ร้องชี้จุดถนนที่ชำรุด")
     decide("deny", "ให้ติดต่อผ่านไลน์ก่อน")
-    _sign_in(browser, live_server, "eng1")
+    sign_in(browser, live_server, "eng1")
     browser.get(f"{live_server}/console/cases/{code}")
     box = browser.find_element(By.ID, "identity").text
     assert "ไม่อนุมัติ" in box and "ให้ติดต่อผ่านไลน์ก่อน" in box
     assert not browser.find_elements(By.ID, "open-identity")
-    _sign_out(browser)
+    sign_out(browser)
 
     request_identity("ผู้ร้องไม่ตอบไลน์ ต้องโทรนัดหมาย")
     decide("approve", "เหตุผลเพียงพอ")
-    _sign_in(browser, live_server, "eng1")
+    sign_in(browser, live_server, "eng1")
     browser.get(f"{live_server}/console/cases/{code}")
     assert "อนุมัติแล้ว" in browser.find_element(By.ID, "identity").text
-    _submit(browser, browser.find_element(By.ID, "open-identity"))
+    submit(browser, browser.find_element(By.ID, "open-identity"))
     details = browser.find_element(By.ID, "identity-details").text
     assert "นางลับ ปกปิด" in details and "086-111-2222" in details
     worker.run_until_idle()
@@ -174,7 +151,7 @@ def test_script_in_a_complaint_is_shown_as_text(browser, live_server, services):
                '<img src=x onerror="document.title=\'pwned\'"> ถนนพัง')
     code = file(services, description=payload)
     make_officer(services, "eng1", office="engineering")
-    _sign_in(browser, live_server, "eng1")
+    sign_in(browser, live_server, "eng1")
     browser.get(f"{live_server}/console/cases/{code}")
     shown = browser.find_element(By.CSS_SELECTOR, "#content .citizen-text")
     assert shown.text == payload

@@ -7,12 +7,11 @@ import re
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from bot.public.web import TIP_LIMIT, TRACK_LIMIT
 from storage.models import Case, Evidence
+from tests.browser.steps import sign_in, submit
 from tests.public_helpers import jpeg_bytes
 from tests.test_console_support import make_officer
 
@@ -25,12 +24,6 @@ STORY = "ถนนลูกรังหน้าวัดหมู่ 4 เป�
 def _fresh_limits():
     TIP_LIMIT.reset()
     TRACK_LIMIT.reset()
-
-
-def submit(browser, element):
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
 
 
 def track(browser, base, code, secret):
@@ -77,12 +70,7 @@ def test_tip_with_a_file_to_receipt_then_tracked_and_answered_from_the_console(
 
     # The office's officer answers from the console.
     make_officer(services, "officer1", office=case.office_id)
-    browser.get(live_server + "/console/login")
-    browser.find_element(By.ID, "username").send_keys("officer1")
-    from tests.test_console_support import PASSWORD
-
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, browser.find_element(By.ID, "sign-in"))
+    sign_in(browser, live_server, "officer1")
     submit(browser, browser.find_element(By.LINK_TEXT, code))
     browser.find_element(By.ID, "reply-text").send_keys("ช่างจะเข้าไปถมหลุมภายในสัปดาห์นี้ค่ะ")
     submit(browser, browser.find_element(By.ID, "send-reply"))

@@ -56,8 +56,9 @@ def live_server(app):
     server.shutdown()
 
 
-@pytest.fixture
-def browser():
+def start_chromium(env: dict[str, str] | None = None):
+    """Headless Chromium through Debian's chromedriver; `env` for the browser's process
+    (e.g. FONTCONFIG_FILE), else this process's environment."""
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         pytest.skip("no /usr/bin/chromium and /usr/bin/chromedriver "
                     "(apt-get install -y chromium chromium-driver)")
@@ -71,8 +72,15 @@ def browser():
                  "--disable-sync", "--no-first-run", "--window-size=1280,900",
                  "--lang=th"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER, env=env),
+                              options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = start_chromium()
     yield driver
     driver.quit()
 

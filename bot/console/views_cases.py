@@ -75,8 +75,12 @@ def case_for_officer(code: str) -> Case:
 # --- queue -----------------------------------------------------------------------------
 
 @console.get("/queue")
-@signed_in("officer", "supervisor")
+@signed_in()
 def queue():
+    if not access.works_cases(g.officer):
+        # Not a refusal of a case: say why there is no queue, and who has one.
+        roles = ", ".join(text(f"console_role_{r}") for r in sorted(access.roles(g.officer)))
+        return render_template("console/no_case_work.html", roles=roles), 403
     all_offices = list(offices())
     allowed = access.queue_offices(g.officer, all_offices)
     wanted = request.args.get("office", "")
@@ -145,7 +149,12 @@ def _identity_state(case: Case) -> dict:
 @console.get("/cases/<code>")
 @signed_in("officer", "supervisor")
 def case_page(code: str):
-    case = case_for_officer(code)
+    return _case_view(case_for_officer(code), error=request.args.get("error"))
+
+
+def _case_view(case: Case, *, error: str | None = None, values: dict | None = None,
+               status: int = 200):
+    """The case page; `values` are what the officer typed, shown again after a refusal."""
     from handlers.cases import casework
 
     vault = services().vault
@@ -172,7 +181,7 @@ def case_page(code: str):
         colleagues=colleagues, reroute_targets=reroute_targets,
         is_supervisor=access.is_supervisor(g.officer),
         overdue=overdue(case, now()), update_owed=update_owed(case, now()),
-        office_name=office_name, error=request.args.get("error"))
+        office_name=office_name, error=error, values=values or {}), status
 
 
 def _back(case: Case, error: str | None = None):
@@ -227,6 +236,49 @@ def reply(code: str):
         return _back(case, "console_empty_text")
     return _work(case, lambda: casework.public_reply(
         db(), services().vault, services().org, case, body, actor=actor(), now=now()))
+
+
+@console.post("/cases/<code>/respond")
+@signed_in("officer", "supervisor")
+def respond(code: str):
+    """The one box to the citizen: a message, with a change of status or without one.
+    A refusal shows the page again with what was typed."""
+    case = case_for_officer(code)
+    from handlers.cases import casework
+
+    typed = {"text": form_text("text"), "status": request.form.get("status", ""),
+             "forwarded_to": form_text("forwarded_to")}
+    new_status = typed["status"]
+    if not new_status:
+        problem = None if typed["text"] else "console_empty_text"
+    elif new_status not in casework.allowed_next(case):
+        problem = "console_bad_status"
+    elif new_status == "resolved" and not typed["text"]:
+        problem = "console_resolved_needs_summary"
+    elif new_status == "forwarded" and not typed["forwarded_to"]:
+        problem = "console_forward_needs_target"
+    else:
+        problem = None
+    if problem is None:
+        try:
+            if new_status:
+                casework.change_status(
+                    db(), services().vault, services().org, case, new_status, actor=actor(),
+                    now=now(), public_text=typed["text"] or None,
+                    forwarded_to=typed["forwarded_to"] or None)
+            else:
+                casework.public_reply(db(), services().vault, services().org, case,
+                                      typed["text"], actor=actor(), now=now())
+        except (ValueError, LookupError, PermissionError) as refused:
+            db().rollback()
+            db().begin()
+            reason = getattr(refused, "reason", "")
+            problem = REFUSALS.get(reason, "console_refused")
+            audit.append(db(), actor=actor(), action="work_refused", now=now(),
+                         case_code=case.code, detail=f"{request.endpoint}: {reason or 'refused'}")
+        else:
+            return _back(case)
+    return _case_view(db().get(Case, case.id), error=problem, values=typed, status=400)
 
 
 @console.post("/cases/<code>/note")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import yaml
 from flask import abort, g, redirect, render_template, request, url_for
+from pythainlp.util import collate
 from sqlalchemy import select
 
 from bot.console import access
@@ -63,10 +64,19 @@ def _skeleton() -> str:
 @signed_in()
 def manual_list():
     admin_only()
-    rows = _org_rows()
+    rows = _in_thai_order(_org_rows())
     audit.append(db(), actor=actor(), action="view_manual", now=now(),
                  detail=f"shown={len(rows)}")
     return render_template("console/manual_list.html", rows=rows, office_name=office_name)
+
+
+def _in_thai_order(rows: list[ManualEntry]) -> list[ManualEntry]:
+    """By the title the list shows (the short one), in Thai dictionary order."""
+    def shown(row: ManualEntry) -> str:
+        return (row.content or {}).get("short_title") or row.title
+
+    rank = {title: n for n, title in enumerate(collate({shown(r) for r in rows}))}
+    return sorted(rows, key=lambda r: (rank[shown(r)], r.id))
 
 
 @console.route("/admin/manual/<entry_id>", methods=["GET", "POST"])

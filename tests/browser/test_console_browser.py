@@ -64,10 +64,11 @@ def test_custodian_sets_up_totp_at_firstsign_in(browser, live_server, services, 
 
 
 def _change_status(browser, status, text=None):
+    """The one box to the citizen, with a new status (and a message, if any)."""
     Select(browser.find_element(By.ID, "new-status")).select_by_value(status)
     if text:
-        browser.find_element(By.ID, "status-text").send_keys(text)
-    submit(browser, browser.find_element(By.ID, "change-status"))
+        browser.find_element(By.ID, "reply-text").send_keys(text)
+    submit(browser, browser.find_element(By.ID, "send-reply"))
 
 
 def test_work_a_case_from_received_to_resolved(browser, live_server, services, worker,
@@ -89,6 +90,7 @@ def test_work_a_case_from_received_to_resolved(browser, live_server, services, w
     _change_status(browser, "resolved")  # no summary: refused, with a Thai message
     assert "สรุปผล" in browser.find_element(By.ID, "error").text
     _change_status(browser, "resolved", "ถมหลุมบ่อหมู่ 4 เรียบร้อยแล้วค่ะ")
+    assert "error" not in browser.current_url
     assert browser.find_element(By.ID, "case-status").text == "ดำเนินการแล้วเสร็จ"
     timeline = browser.find_element(By.ID, "timeline").text
     assert "พรุ่งนี้ช่างจะเข้าไปสำรวจค่ะ" in timeline and "ใช้หินคลุก" in timeline

@@ -4,16 +4,20 @@ tracked with its secret, answered from the officer console, and seen answered.""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
 from bot.public.web import TIP_LIMIT, TRACK_LIMIT
+from handlers.stats import fiscal_year_bounds
+from handlers.thai_dates import fiscal_year
 from storage.models import Case, Evidence
 from tests.browser.steps import sign_in, submit
 from tests.public_helpers import jpeg_bytes
 from tests.test_console_support import make_officer
+from tests.test_public_stats import add_cases
 
 pytestmark = pytest.mark.browser
 
@@ -88,10 +92,13 @@ def test_tip_with_a_file_to_receipt_then_tracked_and_answered_from_the_console(
     assert "secret" not in browser.current_url
 
 
-def test_stats_page_without_javascript_requests_nothing_outside(browser, live_server):
+def test_stats_page_without_javascript_requests_nothing_outside(browser, live_server,
+                                                                sessions, vault, org, clock):
+    start, _ = fiscal_year_bounds(fiscal_year(clock()))
+    add_cases(sessions, vault, org, start + timedelta(days=5), [("grievance", "palad")] * 3)
     browser.get(live_server + "/stats")
     assert "สถิติการรับเรื่องร้องเรียน" in browser.find_element(By.TAG_NAME, "h1").text
-    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    assert browser.find_elements(By.CSS_SELECTOR, ".bars svg.bar")
     urls = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")
     assert all(u.startswith(live_server) for u in urls), urls

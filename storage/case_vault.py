@@ -44,9 +44,14 @@ def write_field(vault: Vault, key: bytes, case: Case, field: str, value: str) ->
 def read_field(vault: Vault, key: bytes, case: Case, field: str) -> str | None:
     for existing in case.fields:
         if existing.field == field:
-            return vault.open_field(key, existing.ciphertext, table="case_fields",
-                                    row_id=case.id, field=field)
+            return open_field_row(vault, key, existing)
     return None
+
+
+def open_field_row(vault: Vault, key: bytes, row: CaseField) -> str:
+    """One sealed field already read (e.g. the same field of many cases in one query)."""
+    return vault.open_field(key, row.ciphertext, table="case_fields", row_id=row.case_id,
+                            field=row.field)
 
 
 def has_field(case: Case, field: str) -> bool:

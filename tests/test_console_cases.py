@@ -33,7 +33,10 @@ def test_officer_sees_own_office_queue_only(client, services):
     sign_in(client, "eng1")
     html = _html(client.get("/console/queue"))
     assert mine in html and theirs not in html
-    assert "ถนน" not in html  # the queue shows no complaint text
+    # a subject line of its own cases (issue 17), never another office's text or who
+    # complained
+    assert "ถนนลูกรังหมู่ 4 เป็นหลุมบ่อ" in html and "ขยะ" not in html
+    assert "สมหญิง" not in html and "081-234-5678" not in html
     # asking for another office's queue: 404 and an audit record
     assert client.get("/console/queue?office=health").status_code == 404
     assert audit_rows(services, "denied_access")

@@ -93,6 +93,36 @@ def test_transfer_and_assignment_start_with_nothing_chosen(client, services):
     assert transfer.count(" selected") == 1
 
 
+def test_the_queue_subject_is_scrubbed_and_short(client, services):
+    code = file(services, description=(
+        "ดิฉันชื่อมาลี ศรีสุข เลขบัตรประชาชน 1-2345-67890-12-3 โทร 0891234567 "
+        "ขอแจ้งว่าน้ำประปาไม่ไหลมาสามวันแล้ว ทั้งซอยหมู่ 5 ต้องซื้อน้ำมาใช้ทุกวัน "
+        "ผู้สูงอายุลำบากมาก อยากให้ช่างมาดูเร็วที่สุด"))
+    make_officer(services, "eng1")
+    sign_in(client, "eng1")
+    html = _html(client.get("/console/queue"))
+    subject = html.split('class="subject">', 1)[1].split("</td>", 1)[0]
+    assert code in html
+    for identity in ("มาลี", "ศรีสุข", "1-2345-67890-12-3", "0891234567", "089"):
+        assert identity not in subject
+    assert "น้ำประปาไม่ไหล" in subject and subject.endswith("…") and len(subject) <= 80
+
+
+def test_the_queue_opens_no_identity_field(client, services, monkeypatch):
+    file(services)
+    make_officer(services, "eng1")
+    sign_in(client, "eng1")
+    from storage import case_vault
+
+    opened = []
+    real = case_vault.open_field_row
+    monkeypatch.setattr(case_vault, "open_field_row",
+                        lambda vault, key, row: opened.append(row.field) or real(vault, key,
+                                                                                   row))
+    client.get("/console/queue")
+    assert opened == ["description"]
+
+
 def test_accounts_offer_only_what_applies(client, services):
     _, seed = make_officer(services, "admin1", office="palad", roles=("admin",))
     make_officer(services, "eng1")

@@ -64,7 +64,8 @@ def list_queue(session: Session, flt: QueueFilter, now: datetime) -> QueuePage:
         select(Case)
         .options(load_only(Case.code, Case.kind, Case.status, Case.office_id,
                            Case.identity_mode, Case.created_at, Case.due_at,
-                           Case.update_due_at, Case.assigned_officer_id),
+                           Case.update_due_at, Case.assigned_officer_id,
+                           Case.wrapped_key),  # opens the subject line's text
                  lazyload(Case.fields))
         .where(*conditions)
         .order_by(Case.due_at, Case.id)

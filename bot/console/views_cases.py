@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.console import access
 from bot.console.queue import ALL, OPEN, QueueFilter, list_queue, overdue, update_owed
 from bot.console.web import console, db, now, services, signed_in
+from handlers.cases.subject import subjects
 from handlers.texts import text
 from handlers.thai_dates import thai_date
 from storage import audit
@@ -101,9 +102,11 @@ def queue():
                           "overdue") == "1", page=page_no)
     current = now()
     page = list_queue(db(), flt, current)
+    lines = subjects(db(), services().vault, page.cases)
     rows = [{
         "case": case,
         "url": url_for("console.case_page", code=case.code),
+        "subject": lines[case.id],
         "kind": text(f"console_kind_{case.kind}"),
         "status": text(f"console_status_{case.status}"),
         "age": text("console_days", n=max(0, (current - case.created_at).days)),

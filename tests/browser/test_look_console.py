@@ -34,6 +34,15 @@ def test_queue(browser, live_server, services, queue_of_engineering, width, scre
     assert browser.current_url.endswith("/console/queue")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.queue tbody tr")
     assert len(rows) == 3
+    subjects = [r.find_element(By.CSS_SELECTOR, ".subject").text for r in rows]
+    # A short excerpt of what was reported, so a case need not be opened to know it ...
+    assert any(s.startswith("ไฟถนนดับหน้าโรงเรียน") for s in subjects), subjects
+    assert any("ท่อประปาแตก" in s for s in subjects), subjects
+    # ... without who reported it.
+    shown = " ".join(subjects)
+    for identity in ("สมชาย", "ใจกล้า", "089-123-4567", "45/2", "สมหญิง", "081-234-5678"):
+        assert identity not in shown
+    assert all(len(s) <= 90 for s in subjects)
     # A case nobody has acknowledged says so plainly.
     statuses = {r.find_element(By.CSS_SELECTOR, ".status").text for r in rows}
     assert statuses == {"ยังไม่ตอบรับ"}

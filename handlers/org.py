@@ -17,8 +17,10 @@ class Organization:
     phone: str
     hours: str
     folder: Path
-    # The LINE Official Account's ID ("@..."), for the web's add-friend link; "" if none.
-    line_id: str = ""
+    # The Official Account as citizens find it: its name, and the link that adds it as a
+    # friend (https://line.me/R/ti/p/@basic-id), given where a group is told to chat 1:1.
+    line_oa_name: str = ""
+    add_friend_url: str = ""
 
 
 def load_organization(folder: Path) -> Organization:
@@ -37,5 +39,14 @@ def load_organization(folder: Path) -> Organization:
         phone=str(raw.get("phone", "")),
         hours=raw.get("hours", ""),
         folder=Path(folder),
-        line_id=str(raw.get("line_id") or "").strip(),
+        line_oa_name=str(raw.get("line_oa_name") or raw["short_name"]),
+        add_friend_url=_add_friend_url(path, raw.get("line_add_friend_url")),
     )
+
+
+def _add_friend_url(path: Path, value) -> str:
+    url = str(value or "").strip()
+    if url and not url.startswith(("https://line.me/", "https://lin.ee/")):
+        raise ValueError(f"{path}: line_add_friend_url must be a https://line.me/ or "
+                         f"https://lin.ee/ link")
+    return url

@@ -7,12 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.public.home import add_friend_url
-
 
 def test_front_page_shows_the_office_from_its_data(client, services):
     services.org = replace(services.org, name="เทศบาลตำบลหนองน้ำใส", phone="044-987-654",
-                           hours="ทุกวัน 08:00–20:00 น.", line_id="@nongnamsai")
+                           hours="ทุกวัน 08:00–20:00 น.",
+                           add_friend_url="https://line.me/R/ti/p/%40nongnamsai")
     answer = client.get("/")
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and answer.mimetype == "text/html"
@@ -34,12 +33,8 @@ def test_front_page_lists_the_services_an_admin_edited(client, services, session
         row = session.get(ManualEntry, "elderly-allowance")
         row.content = {**row.content, "short_title": "เบี้ยยังชีพคนชรา"}
     html = client.get("/").get_data(as_text=True)
-    assert "เบี้ยยังชีพคนชรา" in html and "เบี้ยผู้สูงอายุ" not in html
-
-
-def test_add_friend_link_encodes_the_at_sign():
-    assert add_friend_url("@abc123") == "https://line.me/R/ti/p/%40abc123"
-    assert add_friend_url("") is None
+    offered = html.split('id="services"', 1)[1].split("</ul>", 1)[0]
+    assert "เบี้ยยังชีพคนชรา" in offered and "เบี้ยผู้สูงอายุ" not in offered
 
 
 @pytest.mark.parametrize("path", ["/nothing-here", "/console-x", "/tip/receipt/extra",

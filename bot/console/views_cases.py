@@ -247,41 +247,52 @@ def respond(code: str):
     """The one box to the citizen: a message, with a change of status or without one.
     A refusal shows the page again with what was typed."""
     case = case_for_officer(code)
-    from handlers.cases import casework
-
     typed = {"text": form_text("text"), "status": request.form.get("status", ""),
              "forwarded_to": form_text("forwarded_to")}
+    problem = _respond_problem(case, typed) or _send_response(case, typed)
+    if problem is None:
+        return _back(case)
+    return _case_view(db().get(Case, case.id), error=problem, values=typed, status=400)
+
+
+def _respond_problem(case: Case, typed: dict) -> str | None:
+    """What the form lacks for the status chosen (or for a message alone), if anything."""
+    from handlers.cases import casework
+
     new_status = typed["status"]
     if not new_status:
-        problem = None if typed["text"] else "console_empty_text"
-    elif new_status not in casework.allowed_next(case):
-        problem = "console_bad_status"
-    elif new_status == "resolved" and not typed["text"]:
-        problem = "console_resolved_needs_summary"
-    elif new_status == "forwarded" and not typed["forwarded_to"]:
-        problem = "console_forward_needs_target"
-    else:
-        problem = None
-    if problem is None:
-        try:
-            if new_status:
-                casework.change_status(
-                    db(), services().vault, services().org, case, new_status, actor=actor(),
-                    now=now(), public_text=typed["text"] or None,
-                    forwarded_to=typed["forwarded_to"] or None)
-            else:
-                casework.public_reply(db(), services().vault, services().org, case,
-                                      typed["text"], actor=actor(), now=now())
-        except (ValueError, LookupError, PermissionError) as refused:
-            db().rollback()
-            db().begin()
-            reason = getattr(refused, "reason", "")
-            problem = REFUSALS.get(reason, "console_refused")
-            audit.append(db(), actor=actor(), action="work_refused", now=now(),
-                         case_code=case.code, detail=f"{request.endpoint}: {reason or 'refused'}")
+        return None if typed["text"] else "console_empty_text"
+    if new_status not in casework.allowed_next(case):
+        return "console_bad_status"
+    if new_status == "resolved" and not typed["text"]:
+        return "console_resolved_needs_summary"
+    if new_status == "forwarded" and not typed["forwarded_to"]:
+        return "console_forward_needs_target"
+    return None
+
+
+def _send_response(case: Case, typed: dict) -> str | None:
+    """Reply or change the status (which tells the citizen, with the text); None when done,
+    else the refusal's message key, the work rolled back and the refusal audited."""
+    from handlers.cases import casework
+
+    svc = services()
+    try:
+        if typed["status"]:
+            casework.change_status(db(), svc.vault, svc.org, case, typed["status"],
+                                   actor=actor(), now=now(), public_text=typed["text"] or None,
+                                   forwarded_to=typed["forwarded_to"] or None)
         else:
-            return _back(case)
-    return _case_view(db().get(Case, case.id), error=problem, values=typed, status=400)
+            casework.public_reply(db(), svc.vault, svc.org, case, typed["text"],
+                                  actor=actor(), now=now())
+    except (ValueError, LookupError, PermissionError) as refused:
+        db().rollback()
+        db().begin()
+        reason = getattr(refused, "reason", "")
+        audit.append(db(), actor=actor(), action="work_refused", now=now(),
+                     case_code=case.code, detail=f"{request.endpoint}: {reason or 'refused'}")
+        return REFUSALS.get(reason, "console_refused")
+    return None
 
 
 @console.post("/cases/<code>/note")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bot.public.guard import CSP
@@ -22,8 +22,6 @@ PAGES = (404, 405, 500)
 
 
 def _respond(status: int):
-    from flask import current_app
-
     org = current_app.extensions["tambon"].org
     try:
         body = render_template("public/error.html", org=org, t=text, status=status,

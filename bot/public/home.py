@@ -2,13 +2,14 @@
 
 Everything on it about the office (its name, address, phone, hours, LINE account and
 services) comes from the organization's data, so another office's copy shows its own.
+The LINE account's link is organization.yaml's line_add_friend_url (a line.me or lin.ee
+link, checked when the data is loaded); without one the page shows no LINE link.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from urllib.parse import quote
 
 from pythainlp.util import collate
 from sqlalchemy import select
@@ -16,14 +17,6 @@ from sqlalchemy import select
 from bot.public.web import _page, public, services
 from handlers.manual.schema import load_manual
 from storage.models import ManualEntry
-
-ADD_FRIEND = "https://line.me/R/ti/p/"  # LINE's URL scheme: the account's add-friend page
-
-
-def add_friend_url(line_id: str) -> str | None:
-    """LINE's add-friend link for an account ID such as "@tambon" (the "@" percent-encoded,
-    as LINE asks), or None when the office has no LINE account yet."""
-    return ADD_FRIEND + quote(line_id, safe="") if line_id else None
 
 
 def tel_url(phone: str) -> str | None:
@@ -52,6 +45,6 @@ def home():
     with svc.sessions() as session:
         offered = offered_services(session, org)
     response = _page("public/home.html", no_store=False, offered=offered,
-                     line_url=add_friend_url(org.line_id), tel=tel_url(org.phone))
+                     line_url=org.add_friend_url or None, tel=tel_url(org.phone))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -36,7 +36,9 @@ def other_office(services):
     services.org = replace(services.org, name="องค์การบริหารส่วนตำบลหนองน้ำใส",
                            short_name="อบต.หนองน้ำใส", phone="044-123-456",
                            address="หมู่ 2 ตำบลหนองน้ำใส อำเภอสีคิ้ว จังหวัดนครราชสีมา",
-                           hours="จันทร์–ศุกร์ 08:30–16:30 น.", line_id="@nongnamsai")
+                           hours="จันทร์–ศุกร์ 08:30–16:30 น.",
+                           line_oa_name="อบต.หนองน้ำใส",
+                           add_friend_url="https://line.me/R/ti/p/%40nongnamsai")
     return services.org
 
 
@@ -48,7 +50,7 @@ def test_front_page(browser, live_server, other_office, width, screens):
         assert fact in contact
     line = browser.find_element(By.ID, "line-add-friend")
     assert line.get_attribute("href") == "https://line.me/R/ti/p/%40nongnamsai"
-    assert "@nongnamsai" in browser.find_element(By.ID, "actions").text
+    assert "อบต.หนองน้ำใส" in browser.find_element(By.ID, "actions").text
     hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR,
                                                                      "#actions a")}
     assert {live_server + p for p in ("/tip", "/track", "/stats")} <= hrefs
@@ -59,8 +61,9 @@ def test_front_page(browser, live_server, other_office, width, screens):
     look(browser, screens, "front-page")
 
 
-def test_front_page_without_a_line_account_has_no_dead_link(browser, live_server, width,
-                                                              screens):
+def test_front_page_without_a_line_account_has_no_dead_link(browser, live_server, services,
+                                                              width, screens):
+    services.org = replace(services.org, add_friend_url="")
     browser.get(live_server + "/")
     assert not browser.find_elements(By.ID, "line-add-friend")
     assert "โทรถาม" in browser.find_element(By.TAG_NAME, "main").text

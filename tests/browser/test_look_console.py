@@ -90,6 +90,10 @@ def test_case_page_has_one_box_to_the_citizen(browser, live_server, services,
     browser.find_element(By.ID, "reply-text").send_keys("ส่งเรื่องให้การประปาส่วนภูมิภาคแล้วค่ะ")
     submit(browser, browser.find_element(By.ID, "send-reply"))
     assert "ส่งต่อ" in browser.find_element(By.ID, "error").text
+    # the page opens at the box, with the reason in it, not at the top of a long page
+    top = browser.execute_script(
+        "return document.getElementById('respond').getBoundingClientRect().top")
+    assert 0 <= top < browser.execute_script("return window.innerHeight") / 2
     assert (browser.find_element(By.ID, "reply-text").get_attribute("value")
             == "ส่งเรื่องให้การประปาส่วนภูมิภาคแล้วค่ะ")
     assert Select(browser.find_element(By.ID, "new-status")).first_selected_option \

@@ -153,6 +153,7 @@ def test_accounts_page(browser, live_server, services, clock, width, screens):
     assert "eng1" in confirm.find_element(By.XPATH, "..").text
     with services.sessions() as session:
         assert session.query(Officer).filter_by(username="eng1").one().active
+    look(browser, screens, "console-accounts-confirm")
     submit(browser, confirm)
     with services.sessions() as session:
         assert not session.query(Officer).filter_by(username="eng1").one().active

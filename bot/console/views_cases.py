@@ -196,6 +196,12 @@ def _back(case: Case, error: str | None = None):
 
 def _work(case: Case, do):
     """Run one piece of case work; a refusal from casework comes back as a message."""
+    return _back(case, _attempt(case, do))
+
+
+def _attempt(case: Case, do) -> str | None:
+    """Run one piece of case work: None when done, else the refusal's message key, the
+    work rolled back and the refusal audited."""
     try:
         do()
     except (ValueError, LookupError, PermissionError) as refused:
@@ -204,8 +210,8 @@ def _work(case: Case, do):
         reason = getattr(refused, "reason", "")
         audit.append(db(), actor=actor(), action="work_refused", now=now(),
                      case_code=case.code, detail=f"{request.endpoint}: {reason or 'refused'}")
-        return _back(case, REFUSALS.get(reason, "console_refused"))
-    return _back(case)
+        return REFUSALS.get(reason, "console_refused")
+    return None
 
 
 @console.post("/cases/<code>/status")
@@ -272,27 +278,16 @@ def _respond_problem(case: Case, typed: dict) -> str | None:
 
 
 def _send_response(case: Case, typed: dict) -> str | None:
-    """Reply or change the status (which tells the citizen, with the text); None when done,
-    else the refusal's message key, the work rolled back and the refusal audited."""
+    """Reply, or change the status (which tells the citizen, with the text)."""
     from handlers.cases import casework
 
     svc = services()
-    try:
-        if typed["status"]:
-            casework.change_status(db(), svc.vault, svc.org, case, typed["status"],
-                                   actor=actor(), now=now(), public_text=typed["text"] or None,
-                                   forwarded_to=typed["forwarded_to"] or None)
-        else:
-            casework.public_reply(db(), svc.vault, svc.org, case, typed["text"],
-                                  actor=actor(), now=now())
-    except (ValueError, LookupError, PermissionError) as refused:
-        db().rollback()
-        db().begin()
-        reason = getattr(refused, "reason", "")
-        audit.append(db(), actor=actor(), action="work_refused", now=now(),
-                     case_code=case.code, detail=f"{request.endpoint}: {reason or 'refused'}")
-        return REFUSALS.get(reason, "console_refused")
-    return None
+    if typed["status"]:
+        return _attempt(case, lambda: casework.change_status(
+            db(), svc.vault, svc.org, case, typed["status"], actor=actor(), now=now(),
+            public_text=typed["text"] or None, forwarded_to=typed["forwarded_to"] or None))
+    return _attempt(case, lambda: casework.public_reply(
+        db(), svc.vault, svc.org, case, typed["text"], actor=actor(), now=now()))
 
 
 @console.post("/cases/<code>/note")

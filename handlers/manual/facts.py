@@ -53,11 +53,16 @@ def value(entry: dict, fact: str, pay: bool = False) -> str | None:
 def resolve(entry: dict, facts: Sequence[str], pay: bool = False) -> list[str]:
     """The facts to answer for this entry, those it has a value for, urgent advice first
     when the entry has it: money asked about is the amount received when the entry pays
-    one (an allowance), else the fee."""
+    one (an allowance), else the fee; "when" is the pay day of an entry that pays one,
+    "got" that or else how long it takes."""
     out: list[str] = []
     for fact in facts:
         if fact == "money":
             fact = "amount" if entry.get("amount") else "fee"
+        elif fact in ("when", "got"):
+            # when one gets it: the pay day, or how long it takes; "when" alone, only
+            # an entry's pay day
+            fact = "payday" if entry.get("payday") or fact == "when" else "time"
         if fact not in out and value(entry, fact, pay):
             out.append(fact)
     return out

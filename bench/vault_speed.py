@@ -14,7 +14,7 @@ import statistics
 import time
 
 from storage.vault import KeyRing, Vault, hash_case_secret, new_case_secret
-from storage.vault.secrets import ITERATIONS, LANES, MEMORY_KIB
+from storage.vault.hashing import ITERATIONS, LANES, MEMORY_KIB
 
 FIELD_CALLS = 10_000
 HASH_CALLS = 5

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,13 +17,15 @@ from linebot.v3.webhook import SignatureValidator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.keys import load_keyring
 from bot.line_api import LineApi
-from bot.settings import FAKE_LINE_PATH, Settings, load_settings
+from bot.settings import FAKE_LINE_PATH, Settings, SettingsError, load_settings
 from handlers.org import Organization, load_organization
+from storage import audit
 from storage.db import make_engine, make_session_factory
-from storage.vault import Vault
+from storage.vault import KeyRing, Vault
 
 log = logging.getLogger("tambon")
 
@@ -45,17 +50,26 @@ class Services:
         return LineApi(self.settings.channel_access_token, self.settings.line_api_base)
 
 
-def build_services(settings: Settings | None = None) -> Services:
+def build_services(settings: Settings | None = None, engine: Engine | None = None) -> Services:
     settings = settings or load_settings()
-    engine = make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url)
+    ring = load_keyring(settings)
     return Services(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
-        vault=Vault(load_keyring(settings), reload=_ring_reloader(settings)),
+        sessions=audited_sessions(engine, ring, settings),
+        vault=Vault(ring, reload=_ring_reloader(settings)),
         org=load_organization(settings.org_dir),
         signature=SignatureValidator(settings.channel_secret),
     )
+
+
+def audited_sessions(engine: Engine, ring: KeyRing, settings: Settings) -> sessionmaker:
+    """Sessions whose audit records are signed with the ring's audit key, the chain's head
+    kept in TAMBON_AUDIT_HEAD_FILE."""
+    key = audit.audit_key(ring)
+    return audit.bind(make_session_factory(engine),
+                      audit.Chain(key, audit.HeadFile(settings.audit_head_file, key)))
 
 
 def _ring_reloader(settings: Settings):
@@ -71,6 +85,12 @@ def create_app(services: Services | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes * 64
     app.config["SECRET_KEY"] = _secret_key(services.settings)
     app.extensions["tambon"] = services
+    if services.settings.trusted_proxies:
+        # The client's address and scheme as the nearest N proxies saw them: limits key on
+        # the citizen, not on the proxy, and cookies are Secure behind a TLS proxy. Headers
+        # beyond N are a client's own words and are ignored.
+        hops = services.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from bot.webhook import webhook
 
@@ -108,15 +128,20 @@ def _register_optional_blueprints(app: Flask, services: Services) -> None:
 
 
 def _secret_key(settings: Settings) -> str:
+    """TAMBON_SECRET_KEY (production refuses to start without it); in development, one
+    generated into the instance folder, shared by every process that uses the folder."""
     if settings.secret_key:
         return settings.secret_key
-    if not settings.development:
-        # Each gunicorn process would otherwise sign cookies with its own key.
-        log.warning("TAMBON_SECRET_KEY is not set: console sessions end when a process restarts")
-        return secrets.token_hex(32)
     path = settings.instance_dir / "secret_key"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: of two processes starting at once, one writes and both read its key.
+    with contextlib.suppress(FileExistsError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    for _ in range(50):  # the writer may not have written yet
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise SettingsError(f"{path} is empty: delete it and start again")

@@ -28,6 +28,10 @@ def load_keyring(settings: Settings) -> KeyRing:
         if ring.development and not settings.development:
             raise SettingsError("a development key ring cannot serve real LINE users; "
                                 "make one with `tambon keys new PATH`")
+        if not ring.development and settings.development:
+            # Development signs with a published secret: keep real keys out of its reach.
+            raise SettingsError("a production key ring in development mode: set "
+                                "TAMBON_ENV=production")
         if ring.development:
             log.warning(DEV_BANNER, settings.keyring_file)
         return ring

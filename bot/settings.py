@@ -2,20 +2,28 @@
 
 | variable | default | meaning |
 |---|---|---|
+| TAMBON_ENV | development | development or production (see below) |
 | DATABASE_URL | sqlite:///instance/tambon.db | SQLite file or postgresql://... (psycopg 3) |
-| LINE_CHANNEL_SECRET | (none: development mode) | checks X-Line-Signature |
-| LINE_CHANNEL_ACCESS_TOKEN | (none: development mode) | authorises outgoing LINE calls |
+| TAMBON_ALLOW_REMOTE_DATABASE | (unset) | 1: development may use a database on another host |
+| LINE_CHANNEL_SECRET | (production: required) | checks X-Line-Signature |
+| LINE_CHANNEL_ACCESS_TOKEN | (production: required) | authorises outgoing LINE calls |
 | LINE_API_BASE | LINE; in development the fake LINE inside `tambon serve` | where calls go |
 | TAMBON_KEYRING | (none) | the key ring as JSON text (production: from a secret store) |
 | TAMBON_KEYRING_FILE | instance/keyring.json | key ring file (0600); generated in development |
 | TAMBON_ORG_DIR | data/orgs/thungpho | the organization's data folder |
 | TAMBON_INSTANCE_DIR | instance | where the SQLite file and the development key ring live |
 | TAMBON_MAX_BODY_BYTES | 262144 | the largest webhook body accepted (413 above) |
-| TAMBON_SECRET_KEY | generated into instance/ in development | signs console sessions |
+| TAMBON_SECRET_KEY | production: required; development: made in instance/ | signs CSRF tokens |
+| TAMBON_TRUSTED_PROXIES | 0 | reverse proxies before the web (X-Forwarded-For/-Proto) |
+| TAMBON_AUDIT_HEAD_FILE | instance/audit-head.json | the audit chain's signed head |
 | TAMBON_WORKER_NICE | 10 | how much the worker yields the CPU to the web (0-19; see below) |
 
-With neither LINE credential set the service runs in development mode: it signs and
-checks with a fixed development secret and sends to its own fake LINE API.
+The mode is said, never guessed. Development (the default) signs and checks with a fixed,
+published channel secret unless LINE credentials are given, serves a fake LINE API and the
+chat simulator, generates its key ring and secret key into the instance folder, and refuses
+a database on another machine unless TAMBON_ALLOW_REMOTE_DATABASE=1 (a production database
+must never meet the published secret). Production refuses to start without LINE
+credentials, a production key ring and TAMBON_SECRET_KEY, each with one line naming it.
 
 The worker runs at a lower CPU priority than the web (`nice`): LINE waits about two seconds
 for the webhook's 200 and then redelivers, while an answer a few hundred milliseconds later
@@ -29,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from data import DEFAULT_ORG_DIR
@@ -37,6 +45,10 @@ from data import DEFAULT_ORG_DIR
 DEV_CHANNEL_SECRET = "tambon-development-channel-secret"
 DEV_ACCESS_TOKEN = "tambon-development-access-token"
 FAKE_LINE_PATH = "/fake-line"
+MODES = ("development", "production")
+LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
+MIN_SECRET_KEY_CHARS = 32
+MAX_TRUSTED_PROXIES = 5
 
 
 class SettingsError(Exception):
@@ -57,6 +69,8 @@ class Settings:
     secret_key: str | None
     development: bool
     worker_nice: int = 10
+    trusted_proxies: int = 0
+    audit_head_file: Path = Path("instance/audit-head.json")
 
     def with_line_api_base(self, base: str) -> Settings:
         return _replace(self, line_api_base=base)
@@ -73,13 +87,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     instance_dir = Path(env.get("TAMBON_INSTANCE_DIR", "instance"))
     secret = env.get("LINE_CHANNEL_SECRET", "").strip()
     token = env.get("LINE_CHANNEL_ACCESS_TOKEN", "").strip()
+    development = _mode(env, bool(secret or token)) == "development"
     if bool(secret) != bool(token):
-        raise SettingsError(
-            "set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither for development"
-        )
-    development = not secret
+        raise SettingsError("set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN"
+                            + (", or neither for development" if development else ""))
+    if not development and not secret:
+        raise SettingsError("production needs LINE_CHANNEL_SECRET and "
+                            "LINE_CHANNEL_ACCESS_TOKEN (from the LINE Developers console)")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'tambon.db'}"
-    _check_database_url(database_url)
+    parsed = _check_database_url(database_url)
+    if development and not _local(parsed) and env.get("TAMBON_ALLOW_REMOTE_DATABASE") != "1":
+        raise SettingsError(
+            f"development mode will not use the database on {parsed.host}: set "
+            "TAMBON_ENV=production, or TAMBON_ALLOW_REMOTE_DATABASE=1 if it is a test database")
     org_dir = Path(env.get("TAMBON_ORG_DIR") or DEFAULT_ORG_DIR)
     if not (org_dir / "organization.yaml").is_file():
         raise SettingsError(f"TAMBON_ORG_DIR={org_dir}: no organization.yaml in that folder")
@@ -90,6 +110,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "no key ring: set TAMBON_KEYRING or TAMBON_KEYRING_FILE "
             "(production never generates one; see `tambon keys new`)"
         )
+    secret_key = env.get("TAMBON_SECRET_KEY") or None
+    if not development and (secret_key is None or len(secret_key) < MIN_SECRET_KEY_CHARS):
+        raise SettingsError(
+            f"production needs TAMBON_SECRET_KEY: at least {MIN_SECRET_KEY_CHARS} random "
+            "characters, the same for every process (e.g. `openssl rand -hex 32`)")
     return Settings(
         database_url=database_url,
         channel_secret=secret or DEV_CHANNEL_SECRET,
@@ -100,13 +125,39 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         org_dir=org_dir,
         instance_dir=instance_dir,
         max_body_bytes=_positive_int(env, "TAMBON_MAX_BODY_BYTES", 262_144),
-        secret_key=env.get("TAMBON_SECRET_KEY") or None,
+        secret_key=secret_key,
         development=development,
         worker_nice=_nice(env),
+        trusted_proxies=_trusted_proxies(env),
+        audit_head_file=Path(env.get("TAMBON_AUDIT_HEAD_FILE")
+                             or instance_dir / "audit-head.json"),
     )
 
 
-def _check_database_url(url: str) -> None:
+def _mode(env: Mapping[str, str], line_credentials: bool) -> str:
+    mode = env.get("TAMBON_ENV", "").strip().lower()
+    if mode and mode not in MODES:
+        raise SettingsError(f"TAMBON_ENV must be development or production, not {mode!r}")
+    if not mode and line_credentials:
+        # Real credentials without a mode: say which, rather than guess either way.
+        raise SettingsError("LINE credentials are set but TAMBON_ENV is not: set "
+                            "TAMBON_ENV=production (or development to try a channel)")
+    return mode or "development"
+
+
+def _local(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" or (url.host or "") in LOCAL_HOSTS
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> int:
+    raw = env.get("TAMBON_TRUSTED_PROXIES") or "0"
+    if not raw.isdigit() or int(raw) > MAX_TRUSTED_PROXIES:
+        raise SettingsError(f"TAMBON_TRUSTED_PROXIES must be a number of proxies from 0 to "
+                            f"{MAX_TRUSTED_PROXIES}, not {raw!r}")
+    return int(raw)
+
+
+def _check_database_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -115,6 +166,7 @@ def _check_database_url(url: str) -> None:
         raise SettingsError(
             f"DATABASE_URL must be sqlite:///... or postgresql://..., not {parsed.drivername!r}"
         )
+    return parsed
 
 
 def _redact(url: str) -> str:

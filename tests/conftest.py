@@ -24,6 +24,7 @@ from bot.worker import Worker
 from data import DEFAULT_ORG_DIR
 from handlers.context import Context
 from handlers.org import load_organization
+from storage import audit
 from storage.db import Base, make_engine, make_session_factory, upgrade
 from storage.vault import KeyRing, Vault
 
@@ -90,8 +91,12 @@ def engine(database_url):
 
 
 @pytest.fixture
-def sessions(engine):
-    return make_session_factory(engine)
+def sessions(engine, keyring, tmp_path):
+    """Sessions that sign audit records with the test key ring, as the service's do; the
+    chain's head goes where the `settings` fixture's instance folder keeps it."""
+    key = audit.audit_key(keyring)
+    head = audit.HeadFile(tmp_path / "instance" / "audit-head.json", key)
+    return audit.bind(make_session_factory(engine), audit.Chain(key, head))
 
 
 @pytest.fixture

@@ -128,9 +128,9 @@ def test_verify_garbage_is_false_without_hashing(monkeypatch, secret, stored):
 
     def no_kdf(*args, **kwargs):
         calls.append(args)
-        return b""
+        return False
 
-    monkeypatch.setattr(cs, "_argon2", no_kdf)
+    monkeypatch.setattr(cs.CODEC, "_check", no_kdf)
     assert verify_case_secret(secret, stored) is False
     assert calls == [], "Argon2id must not run for garbage"
 
@@ -139,7 +139,7 @@ def test_verify_never_raises_even_if_kdf_fails(monkeypatch):
     def broken(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(cs, "_argon2", broken)
+    monkeypatch.setattr(cs.CODEC, "_check", broken)
     assert verify_case_secret("1234567890123456", GOOD) is False
 
 
@@ -179,3 +179,21 @@ def _hash_with(secret: str, memory_kib: int, iterations: int) -> str:
                       memory_cost=memory_kib).derive(secret.encode())
     b64 = lambda raw: base64.b64encode(raw).decode().rstrip("=")  # noqa: E731
     return f"$argon2id$v=19$m={memory_kib},t={iterations},p=1${b64(salt)}${b64(digest)}"
+
+
+# Made by the hand-written codec this project used before argon2-cffi (cryptography's
+# Argon2id and its own PHC encoding), at today's cost and at the earlier one.
+OLD_CODEC_SECRET = "1234 5678 9012 3456"
+OLD_CODEC_HASHES = (
+    "$argon2id$v=19$m=65536,t=3,p=1$TAR73Smk+sNy8AmaBglo+Q"
+    "$LdMuzxcPEVt1vK45fea3ZEr6ZGWeR++5f4JgIx+qLEk",
+    "$argon2id$v=19$m=19456,t=2,p=1$hgGZsjpV6OWEUT7cjtYK6A"
+    "$7uYvUoLlj8o1MDgaibQhn76ZUSderqutuZtpz1wdLkg",
+)
+
+
+@pytest.mark.parametrize("stored", OLD_CODEC_HASHES)
+def test_hashes_made_by_the_old_codec_still_verify(stored):
+    assert verify_case_secret(OLD_CODEC_SECRET, stored) is True
+    assert verify_case_secret("1234 5678 9012 3457", stored) is False
+    assert case_secret_needs_rehash(stored) == ("m=19456" in stored)

@@ -166,7 +166,7 @@ def test_every_action_is_audited_and_the_chain_holds(sessions, vault, org, clock
         # the pushes opened the LINE id through the audited door
         assert ("system", "identity_open") in actions
         assert all("บันทึก" not in r.detail and "ตอบ" not in r.detail for r in records)
-        assert audit.verify(session) is None
+        assert audit.verify(session).finding is None
 
 
 def test_read_content_gives_what_the_complaint_says(sessions, vault, org, clock):

@@ -32,6 +32,21 @@ def test_password_is_argon2id_and_never_stored_plain(services):
     assert not credentials.verify_password(PASSWORD, "$argon2id$v=19$m=8,t=1,p=1$AAAA$AAAA")
 
 
+# Made by the hand-written codec before argon2-cffi, for PASSWORD.
+OLD_CODEC_PASSWORD_HASH = ("$argon2id$v=19$m=65536,t=3,p=1$e+/wWigsp2+/qkhA7JTvbA"
+                           "$FBnER6I7LP4cj1Md1PSYslXBJdN67o4FwL/8eLV2RJ8")
+
+
+def test_a_password_hashed_by_the_old_codec_still_signs_in(client, services):
+    officer_id, seed = make_officer(services, "oldtimer")
+    with services.sessions() as session, session.begin():
+        session.get(Officer, officer_id).password_hash = OLD_CODEC_PASSWORD_HASH
+    assert credentials.verify_password(PASSWORD, OLD_CODEC_PASSWORD_HASH)
+    assert not credentials.verify_password(PASSWORD + "!", OLD_CODEC_PASSWORD_HASH)
+    assert sign_in(client, "oldtimer").status_code == 302
+    assert client.get("/console/queue").status_code == 200
+
+
 def test_sign_in_with_password_sets_a_safe_cookie_and_audits(client, services):
     make_officer(services, "somchai")
     response = sign_in(client, "somchai")

@@ -261,7 +261,7 @@ def token_hash(token: str) -> str:
 def new_session(session: Session, officer: Officer, stage: str, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     session.add(ConsoleSession(token_hash=token_hash(token), officer_id=officer.id,
-                               stage=stage, csrf_token=secrets.token_urlsafe(32),
+                               stage=stage,
                                created_at=now, last_seen_at=now))
     return token
 

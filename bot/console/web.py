@@ -4,9 +4,7 @@ security headers, and the sign-in pages. Case and admin pages are in views_*.py.
 from __future__ import annotations
 
 import functools
-import hmac
 import logging
-import secrets
 from datetime import datetime
 
 from flask import (
@@ -21,6 +19,7 @@ from flask import (
     url_for,
 )
 
+from bot import csrf
 from bot.console import access, accounts
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
@@ -33,6 +32,7 @@ console = Blueprint("console", __name__, template_folder="templates",
 
 SESSION_COOKIE = "tambon_console"
 LOGIN_CSRF_COOKIE = "tambon_console_login"
+LOGIN_CSRF_SCOPE = "console-login"
 COOKIE_PATH = "/console"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -70,11 +70,31 @@ def _open():
     return None
 
 
+def _csrf_key() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+def _page_scope() -> str | None:
+    """A signed-in page's tokens are good with this session only."""
+    if g.get("console_session") is None:
+        return None
+    return f"console-session:{g.console_session.token_hash}"
+
+
 def _check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
-    expected = g.console_session.csrf_token if g.console_session is not None else ""
-    if not expected or not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+    scope = _page_scope()
+    if scope is None or not csrf.check(_csrf_key(), scope, request.form.get(csrf.FIELD)):
         abort(400, text("console_csrf_failed"))
+
+
+def page_csrf_token() -> str:
+    """The token for this page's forms (one a request)."""
+    scope = _page_scope()
+    if scope is None:
+        return ""
+    if g.get("console_csrf") is None:
+        g.console_csrf = csrf.new_token(_csrf_key(), scope)
+    return g.console_csrf
 
 
 @console.after_request
@@ -134,7 +154,7 @@ def _globals():
     return {
         "me": officer if signed_in else None,
         "my_roles": access.roles(officer) if signed_in else set(),
-        "csrf_token": g.console_session.csrf_token if g.get("console_session") else "",
+        "csrf_token": page_csrf_token(),
         "org": services().org,
     }
 
@@ -192,7 +212,9 @@ def index():
 
 
 def _login_page(error: str | None = None, status: int = 200):
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    token = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not csrf.valid(_csrf_key(), LOGIN_CSRF_SCOPE, token):
+        token = csrf.new_token(_csrf_key(), LOGIN_CSRF_SCOPE)
     response = Response(render_template("console/login.html", login_csrf=token,
                                         error=text(error) if error else None), status)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, path=COOKIE_PATH, httponly=True,
@@ -207,9 +229,8 @@ def login():
             return redirect(home_for(g.officer))
         return _login_page()
     # Before sign-in there is no session: the form's token must match its cookie.
-    sent = request.form.get("csrf_token", "")
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not sent or not cookie or not hmac.compare_digest(sent.encode(), cookie.encode()):
+    if not csrf.check(_csrf_key(), LOGIN_CSRF_SCOPE, request.form.get(csrf.FIELD),
+                      request.cookies.get(LOGIN_CSRF_COOKIE), double_submit=True):
         abort(400, text("console_csrf_failed"))
     if g.console_session is not None:
         g.console_session.ended_at = now()

@@ -1,4 +1,5 @@
-"""CSRF tokens, in-memory rate limits and the headers every public page carries."""
+"""The public pages' guard: the CSRF cookie's name, rate limits and the headers every page
+carries (the tokens themselves: bot/csrf.py)."""
 
 from __future__ import annotations
 
@@ -10,33 +11,9 @@ import time
 from collections import deque
 
 CSRF_COOKIE = "tambon_csrf"
-CSRF_FIELD = "csrf_token"
+CSRF_SCOPE = "public"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
-
-
-def new_csrf_token(key: bytes) -> str:
-    """A random value with its HMAC: the cookie and the hidden field both carry it."""
-    nonce = secrets.token_urlsafe(24)
-    return f"{nonce}.{_mac(key, nonce)}"
-
-
-def valid_csrf_token(key: bytes, token: str | None) -> bool:
-    if not token or token.count(".") != 1 or len(token) > 200:
-        return False
-    nonce, mac = token.split(".")
-    return hmac.compare_digest(mac, _mac(key, nonce))
-
-
-def csrf_ok(key: bytes, cookie: str | None, field: str | None) -> bool:
-    """Double submit: the form's token equals the cookie's, and we made it."""
-    if not cookie or not field:
-        return False
-    return hmac.compare_digest(cookie.encode(), field.encode()) and valid_csrf_token(key, cookie)
-
-
-def _mac(key: bytes, nonce: str) -> str:
-    return hmac.new(key, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class MemoryLimiter:

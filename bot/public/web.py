@@ -21,18 +21,11 @@ from flask import (
     url_for,
 )
 
+from bot import csrf
 from bot.charts import bar_chart, short_label
 from bot.public import cases as case_port
 from bot.public import forms
-from bot.public.guard import (
-    CSP,
-    CSRF_COOKIE,
-    CSRF_FIELD,
-    MemoryLimiter,
-    csrf_ok,
-    new_csrf_token,
-    valid_csrf_token,
-)
+from bot.public.guard import CSP, CSRF_COOKIE, CSRF_SCOPE, MemoryLimiter
 from handlers import stats as stats_module
 from handlers.cases import evidence as evidence_rules
 from handlers.texts import text
@@ -68,8 +61,8 @@ def _before():
     if request.endpoint == "public.static":
         return None
     if request.method == "POST":
-        if not csrf_ok(_csrf_key(), request.cookies.get(CSRF_COOKIE),
-                       request.form.get(CSRF_FIELD)):
+        if not csrf.check(_csrf_key(), CSRF_SCOPE, request.form.get(csrf.FIELD),
+                          request.cookies.get(CSRF_COOKIE), double_submit=True):
             log.info("public form refused: CSRF token missing or wrong")
             return _csrf_failed()
     return None
@@ -90,10 +83,10 @@ def _headers(response: Response) -> Response:
 def csrf_token() -> str:
     """The token for this page's forms; sets the cookie if the browser has none."""
     current = request.cookies.get(CSRF_COOKIE)
-    if current and valid_csrf_token(_csrf_key(), current):
+    if current and csrf.valid(_csrf_key(), CSRF_SCOPE, current):
         return current
     if not g.get("public_new_csrf"):
-        g.public_new_csrf = new_csrf_token(_csrf_key())
+        g.public_new_csrf = csrf.new_token(_csrf_key(), CSRF_SCOPE)
     return g.public_new_csrf
 
 

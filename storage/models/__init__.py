@@ -7,8 +7,9 @@ from storage.models.console import ConsoleSession, TotpUse
 from storage.models.conversation import Conversation
 from storage.models.drafts import DraftFile
 from storage.models.inbox import InboxEvent
+from storage.models.limits import Backoff, RateCounter
 from storage.models.manual import ManualEntry, UnansweredQuestion
-from storage.models.officers import IdentityRequest, Officer
+from storage.models.officers import IdentityRequest, Officer, OfficerDevice, RoleGrant
 from storage.models.offices import OfficeEdit
 from storage.models.outbox import OutboxMessage
 from storage.models.ratings import Rating
@@ -16,6 +17,7 @@ from storage.models.types import UTCDateTime, utcnow
 
 __all__ = [
     "AuditRecord",
+    "Backoff",
     "Base",
     "Case",
     "CaseEvent",
@@ -25,6 +27,9 @@ __all__ = [
     "IdentityRequest",
     "OfficeEdit",
     "Officer",
+    "OfficerDevice",
+    "RateCounter",
+    "RoleGrant",
     "Conversation",
     "DraftFile",
     "InboxEvent",

@@ -27,11 +27,10 @@ class Officer(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Locks earned in a row: each doubles the next one (storage/limits.py).
+    lock_strikes: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-    def has_role(self, role: str) -> bool:
-        return role in self.roles.split(",")
 
 
 class IdentityRequest(Base):
@@ -48,3 +47,38 @@ class IdentityRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # An approval lets that one officer see the identity until then (24 hours).
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoleGrant(Base):
+    """A role given to an account: by whom, and, for custodian and admin, who confirmed.
+
+    The account has the role (in `officers.roles`) only while its grant is "active"; a
+    custodian or admin role given in the console waits ("pending") for a second custodian
+    or admin. Who gave an account its roles in the last 30 days also decides whom its
+    holder may approve (handlers/cases/identity.py)."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"),
+                                            index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    granted_by: Mapped[str] = mapped_column(String(60))  # "officer:<id>" or "cli"
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))  # pending | active | refused
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OfficerDevice(Base):
+    """A browser an officer signed in from with password and TOTP: its cookie's token is
+    kept only as a hash. From there the officer may sign in while guesses from elsewhere
+    hold the account locked."""
+
+    __tablename__ = "officer_devices"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime())

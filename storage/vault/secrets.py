@@ -8,14 +8,10 @@ Argon2id hash per guess and rate limits at the door, guessing is hopeless.
 People type them back in many ways, so parsing accepts ASCII and Thai digits
 (๐-๙), spaces of any kind and dashes, and nothing else.
 
-Stored form: the PHC string format used by argon2-cffi and libargon2::
-
-    $argon2id$v=19$m=65536,t=3,p=1$<salt, base64 no padding>$<hash, base64 no padding>
-
-with memory 64 MiB, 3 iterations, 1 lane (see MEMORY_KIB), a 16-byte random
-salt per hash and a 32-byte output. ``verify_case_secret`` reads the parameters from the
-stored string but only within fixed bounds, so a stored string can neither make
-verification cheap (downgrade) nor make it eat the server (m=4 GiB).
+Stored form: the Argon2id PHC string of ``hashing.py`` (the codec officer passwords use
+too), 64 MiB, 3 passes, one lane. ``verify_case_secret`` reads the cost from the stored
+string but only within fixed bounds, so a stored string can neither make verification
+cheap (downgrade) nor make it eat the server (m=4 GiB).
 
 When a case code does not exist, callers should still run
 ``verify_case_secret(given, DUMMY_SECRET_HASH)`` and then answer "no", so a missing
@@ -24,14 +20,10 @@ case and a wrong secret take the same time.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
-import os
 import re
 import secrets as _stdlib_secrets
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from .hashing import Argon2Codec, Bounds
 
 __all__ = [
     "new_case_secret",
@@ -50,21 +42,8 @@ CASE_SECRET_DIGITS = 16
 # random bits, so this is far more than guessing needs, but it is what was asked and the
 # worker does not wait for it: secret_pool.py makes new pairs ahead, at idle priority.
 # The previous cost (19 MiB, 2 passes) still verifies, and such a hash is re-hashed at
-# this cost at the next right secret.
-MEMORY_KIB = 65536
-ITERATIONS = 3
-LANES = 1
-SALT_BYTES = 16
-HASH_BYTES = 32
-
-# What verify accepts from a stored string. Lower bounds (the earlier, lighter cost) stop
-# a downgraded hash; upper bounds stop a stored string from costing seconds or gigabytes
-# per request.
-_M_RANGE = (19456, 262144)
-_T_RANGE = (2, 10)
-_P_RANGE = (1, 2)
-_SALT_RANGE = (16, 64)
-_HASH_RANGE = (16, 64)
+# today's cost at the next right secret.
+CODEC = Argon2Codec(Bounds(memory_kib=(19456, 262144), iterations=(2, 10)))
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash,
@@ -73,8 +52,6 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _SEPARATORS_RE = re.compile(rf"[\s{re.escape(_DASHES)}]+")
 _ASCII_DIGITS_RE = re.compile(rf"[0-9]{{{CASE_SECRET_DIGITS}}}")
 _MAX_INPUT_CHARS = 100  # far above any honest formatting of 16 digits
-_PHC_PARAMS_RE = re.compile(r"m=([0-9]{1,10}),t=([0-9]{1,3}),p=([0-9]{1,3})")
-_B64_RE = re.compile(r"[A-Za-z0-9+/]+")
 
 # A valid hash of a random secret nobody kept, with the current parameters, for
 # spending equal time when a case code does not exist. A constant rather than
@@ -111,82 +88,25 @@ def format_case_secret(secret: str) -> str:
     return " ".join(digits[i : i + 4] for i in range(0, CASE_SECRET_DIGITS, 4))
 
 
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    if _B64_RE.fullmatch(text) is None:
-        raise ValueError("bad base64")
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-
-
-def _argon2(secret: str, salt: bytes, m: int, t: int, p: int, length: int) -> bytes:
-    kdf = Argon2id(salt=salt, length=length, iterations=t, lanes=p, memory_cost=m)
-    return kdf.derive(secret.encode("ascii"))
-
-
 def hash_case_secret(secret: str) -> str:
     """Argon2id hash of a case secret (any accepted formatting), as a PHC string."""
-    digits = parse_case_secret(secret)
-    salt = os.urandom(SALT_BYTES)
-    digest = _argon2(digits, salt, MEMORY_KIB, ITERATIONS, LANES, HASH_BYTES)
-    return (
-        f"$argon2id$v=19$m={MEMORY_KIB},t={ITERATIONS},p={LANES}"
-        f"${_b64(salt)}${_b64(digest)}"
-    )
-
-
-def _parse_stored(stored: str) -> tuple[int, int, int, bytes, bytes]:
-    """(m, t, p, salt, hash) from a stored string; ValueError if malformed or out of
-    bounds. Accepts the PHC form with or without the leading '$'."""
-    if not isinstance(stored, str) or len(stored) > 300:
-        raise ValueError("malformed")
-    parts = stored.removeprefix("$").split("$")
-    if len(parts) != 5 or parts[0] != "argon2id" or parts[1] != "v=19":
-        raise ValueError("malformed")
-    params = _PHC_PARAMS_RE.fullmatch(parts[2])
-    if params is None:
-        raise ValueError("malformed")
-    m, t, p = (int(x) for x in params.groups())
-    try:
-        salt, digest = _unb64(parts[3]), _unb64(parts[4])
-    except (binascii.Error, ValueError):
-        raise ValueError("malformed") from None
-    for value, (lo, hi) in (
-        (m, _M_RANGE),
-        (t, _T_RANGE),
-        (p, _P_RANGE),
-        (len(salt), _SALT_RANGE),
-        (len(digest), _HASH_RANGE),
-    ):
-        if not lo <= value <= hi:
-            raise ValueError("parameters out of bounds")
-    return m, t, p, salt, digest
+    return CODEC.hash(parse_case_secret(secret))
 
 
 def verify_case_secret(secret: str, stored: str) -> bool:
     """True iff ``secret`` (any accepted formatting) matches ``stored``.
 
     Never raises: garbage input, a malformed or out-of-bounds stored string, or any
-    other failure gives False.
+    other failure gives False (and garbage is refused before any hashing).
     """
     try:
-        m, t, p, salt, expected = _parse_stored(stored)
         digits = parse_case_secret(secret)
-        actual = _argon2(digits, salt, m, t, p, len(expected))
-        return hmac.compare_digest(actual, expected)
-    except Exception:
+    except ValueError:
         return False
+    return CODEC.verify(stored, digits)
 
 
 def case_secret_needs_rehash(stored: str) -> bool:
     """True if ``stored`` uses other than the current parameters (re-hash it on the
     next successful verification) or is malformed."""
-    try:
-        m, t, p, salt, digest = _parse_stored(stored)
-    except ValueError:
-        return True
-    return (m, t, p, len(salt), len(digest)) != (
-        MEMORY_KIB, ITERATIONS, LANES, SALT_BYTES, HASH_BYTES,
-    )
+    return CODEC.needs_rehash(stored)

@@ -113,11 +113,11 @@ def bench_receipts(url: str, folder: Path, vault, org, n: int) -> dict:
     from werkzeug.serving import make_server
 
     import storage.vault.secret_pool as secret_pool
-    from bot.app import Services, create_app
+    from bot.app import Services, audited_sessions, create_app
     from bot.fake_line import FakeLineState, create_fake_line_app
     from bot.settings import load_settings
     from bot.worker import Worker
-    from storage.db import make_engine, make_session_factory, upgrade
+    from storage.db import make_engine, upgrade
     from tests.line_helpers import LineUser
 
     engine = make_engine(url)
@@ -128,7 +128,7 @@ def bench_receipts(url: str, folder: Path, vault, org, n: int) -> dict:
     settings = replace(load_settings({"TAMBON_INSTANCE_DIR": str(folder / "instance"),
                                       "DATABASE_URL": url}),
                        line_api_base=f"http://127.0.0.1:{server.server_port}")
-    sessions = make_session_factory(engine)
+    sessions = audited_sessions(engine, vault.ring, settings)
     services = Services(settings=settings, engine=engine, sessions=sessions, vault=vault,
                         org=org, signature=SignatureValidator(settings.channel_secret),
                         clock=lambda: datetime.now(UTC))

@@ -28,11 +28,11 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 from linebot.v3.webhook import SignatureValidator  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bot.app import Services, create_app  # noqa: E402
+from bot.app import Services, audited_sessions, create_app  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from handlers.cases.filing import NewCase, file_case  # noqa: E402
 from handlers.org import load_organization  # noqa: E402
-from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
+from storage.db import make_engine, upgrade  # noqa: E402
 from storage.models import Case  # noqa: E402
 from storage.vault import KeyRing, Vault  # noqa: E402
 
@@ -150,9 +150,10 @@ def main() -> None:
     settings = replace(load_settings({"DATABASE_URL": args.database_url,
                                       "TAMBON_INSTANCE_DIR": "/tmp/tambon-bench-console"}))
     now = datetime.now(UTC)
+    ring = _keyring(args.keep)
     services = Services(settings=settings, engine=engine,
-                        sessions=make_session_factory(engine),
-                        vault=Vault(_keyring(args.keep)),
+                        sessions=audited_sessions(engine, ring, settings),
+                        vault=Vault(ring),
                         org=load_organization(org_dir),
                         signature=SignatureValidator(settings.channel_secret),
                         clock=lambda: now)

@@ -37,11 +37,11 @@ RENDERS = 5
 def _services(database: str, instance: Path):
     from linebot.v3.webhook import SignatureValidator
 
-    from bot.app import Services
+    from bot.app import Services, audited_sessions
     from bot.settings import load_settings
     from data import DEFAULT_ORG_DIR
     from handlers.org import load_organization
-    from storage.db import make_engine, make_session_factory, upgrade
+    from storage.db import make_engine, upgrade
     from storage.vault import KeyRing, Vault
 
     settings = load_settings({"TAMBON_INSTANCE_DIR": str(instance), "DATABASE_URL": database,
@@ -54,8 +54,9 @@ def _services(database: str, instance: Path):
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
-    return Services(settings=settings, engine=engine, sessions=make_session_factory(engine),
-                    vault=Vault(KeyRing.generate(development=True)),
+    ring = KeyRing.generate(development=True)
+    return Services(settings=settings, engine=engine,
+                    sessions=audited_sessions(engine, ring, settings), vault=Vault(ring),
                     org=load_organization(DEFAULT_ORG_DIR),
                     signature=SignatureValidator(settings.channel_secret))
 
@@ -79,13 +80,14 @@ def five_mb_jpeg() -> bytes:
 def bench_tips(client, photo: bytes) -> list[float]:
     import re
 
-    from bot.public.web import TIP_LIMIT
+    from storage import limits
 
     token = re.search(r'name="csrf_token" value="([^"]+)"',
                       client.get("/tip").get_data(as_text=True)).group(1)
     times = []
     for i in range(TIPS + 1):
-        TIP_LIMIT.reset()
+        with client.application.extensions["tambon"].sessions() as session, session.begin():
+            limits.reset(session)
         form = {"csrf_token": token, "kind": "grievance",
                 "description": f"ถนนหน้าโรงเรียนหมู่ {i % 9 + 1} เป็นหลุมบ่อ น้ำขัง รถล้ม",
                 "location": f"หมู่ {i % 9 + 1}",

@@ -7,7 +7,16 @@ import re
 
 from PIL import Image
 
+from storage import limits
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def reset_limits(client) -> None:
+    """Forget every rate-limit counter (they live in the test's database)."""
+    services = client.application.extensions["tambon"]
+    with services.sessions() as session, session.begin():
+        limits.reset(session)
 
 
 def csrf_of(html: str) -> str:

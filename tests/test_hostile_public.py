@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.public.web import TIP_LIMIT, TRACK_LIMIT
+from bot import limits
 from handlers.cases.tracking import MAX_TRIES
 from storage.models import Case
-from tests.public_helpers import csrf_of, receipt_of, submit_tip
+from tests.public_helpers import csrf_of, receipt_of, reset_limits, submit_tip
 from tests.test_hostile_webhook import FRAGMENTS, odd_text
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -31,14 +31,6 @@ form_text = st.one_of(odd_text, st.just(""), st.sampled_from(FRAGMENTS))
 # What a browser can send in a form field: no lone surrogates (they cannot be UTF-8).
 form_text = form_text.map(lambda t: t.encode("utf-8", "replace").decode("utf-8"))
 
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    TIP_LIMIT.reset()
-    TRACK_LIMIT.reset()
-    yield
-    TIP_LIMIT.reset()
-    TRACK_LIMIT.reset()
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def _track(client, code, secret, environ_base=None):
        description=form_text, location=form_text, when=form_text, who=form_text,
        contact=form_text)
 def test_tip_form_never_500(client, kind, description, location, when, who, contact):
-    TIP_LIMIT.reset()
+    reset_limits(client)
     answer = submit_tip(client, kind=kind, description=description, location=location,
                         when=when, who=who, contact=contact)
     assert answer.status_code in (200, 302, 303, 400, 413), answer.status_code
@@ -75,7 +67,7 @@ def test_tip_form_never_500(client, kind, description, location, when, who, cont
 @settings(HYPOTHESIS, max_examples=25)  # two Argon2 checks an example
 @given(code=form_text, secret=form_text, info=form_text)
 def test_track_pages_never_500(client, tip, code, secret, info):
-    TRACK_LIMIT.reset()
+    reset_limits(client)
     answer = _track(client, code, secret)
     assert answer.status_code in (200, 400), answer.status_code
     assert THAI.search(answer.get_data(as_text=True))
@@ -104,7 +96,7 @@ def test_guessing_from_one_address_is_rate_limited(client, tip):
     code, _ = tip
     address = {"REMOTE_ADDR": "203.0.113.9"}
     answers = []
-    for i in range(TRACK_LIMIT.limit + 3):
+    for i in range(limits.TRACK.limit + 3):
         answers.append(_track(client, f"TH-AAAA-{i:04d}", "0000 0000 0000 0000", address))
     limited = [a for a in answers if "ถี่เกินไป" in a.get_data(as_text=True)
                or a.status_code == 429]
@@ -117,9 +109,9 @@ def test_guessing_from_one_address_is_rate_limited(client, tip):
 def test_five_wrong_secrets_lock_the_case_even_for_the_right_one(client, tip):
     code, secret = tip
     for _ in range(MAX_TRIES):
-        TRACK_LIMIT.reset()
+        reset_limits(client)
         assert _track(client, code, "1111 1111 1111 1111").status_code == 400
-    TRACK_LIMIT.reset()
+    reset_limits(client)
     locked = _track(client, code, secret)
     assert locked.status_code == 400
     assert code not in locked.get_data(as_text=True).replace(f'value="{code}"', "")
@@ -128,7 +120,7 @@ def test_five_wrong_secrets_lock_the_case_even_for_the_right_one(client, tip):
 def _median_reject_seconds(client, code: str, rounds: int, reset=None) -> list[float]:
     times = []
     for _ in range(rounds):
-        TRACK_LIMIT.reset()
+        reset_limits(client)
         token = _token(client)
         start = time.perf_counter()
         answer = client.post("/track", data={"csrf_token": token, "code": code,
@@ -159,11 +151,11 @@ def test_a_locked_case_answers_like_a_code_that_does_not_exist(client, tip):
     missing = code[:-4] + ("ZZZZ" if not code.endswith("ZZZZ") else "YYYY")
     for target in (code, missing):
         for _ in range(MAX_TRIES):
-            TRACK_LIMIT.reset()
+            reset_limits(client)
             _track(client, target, "1111 1111 1111 1111")
-    TRACK_LIMIT.reset()
+    reset_limits(client)
     locked = _track(client, code, "2222 2222 2222 2222").get_data(as_text=True)
-    TRACK_LIMIT.reset()
+    reset_limits(client)
     absent = _track(client, missing, "2222 2222 2222 2222").get_data(as_text=True)
     strip = re.compile(r'value="[^"]*"|name="csrf_token"[^>]*')
     assert strip.sub("", locked).replace(code, "X") == strip.sub("", absent).replace(missing,

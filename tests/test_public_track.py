@@ -7,17 +7,10 @@ import io
 import pytest
 from sqlalchemy import select
 
-from bot.public.web import TIP_LIMIT, TRACK_LIMIT
 from handlers.cases import casework
 from storage.models import Case
 from storage.models.ratings import Rating
 from tests.public_helpers import csrf_of, jpeg_bytes, receipt_of, submit_tip
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    TIP_LIMIT.reset()
-    TRACK_LIMIT.reset()
 
 
 @pytest.fixture

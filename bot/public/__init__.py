@@ -4,7 +4,7 @@ satisfaction form and the ITA statistics, for people without a LINE account.
     register(app, services)   # from bot/pages.py REGISTRARS
 
 Nothing here records who sent what: no IP address is stored or logged (rate limits
-hold a keyed hash of it in memory), no cookie is set but the CSRF one before a form is
+count a keyed hash of it, bot/limits.py), no cookie is set but the CSRF one before a form is
 sent, no page asks anything of another site, and a case secret only ever travels in a
 POST body.
 """

@@ -21,11 +21,11 @@ from flask import (
     url_for,
 )
 
-from bot import csrf
+from bot import csrf, limits
 from bot.charts import bar_chart, short_label
 from bot.public import cases as case_port
 from bot.public import forms
-from bot.public.guard import CSP, CSRF_COOKIE, CSRF_SCOPE, MemoryLimiter
+from bot.public.guard import CSP, CSRF_COOKIE, CSRF_SCOPE
 from handlers import stats as stats_module
 from handlers.cases import evidence as evidence_rules
 from handlers.texts import text
@@ -40,9 +40,6 @@ RECEIPT_COOKIE = "tambon_receipt"
 RECEIPT_PATH = "/tip/receipt"
 RECEIPT_LIFE = 600  # seconds the receipt can be shown, once
 NO_STORE = "no-store"
-# Per address, in memory only: tips, and tries of a code and secret.
-TIP_LIMIT = MemoryLimiter(limit=10, window=600)
-TRACK_LIMIT = MemoryLimiter(limit=30, window=600)
 
 
 def services():
@@ -60,6 +57,11 @@ def _before():
     g.public_new_csrf = None
     if request.endpoint == "public.static":
         return None
+    if request.endpoint == "public.tip_post" and not limits.allow(limits.TIP_POSTS):
+        # Before the body is read: a flood of large forms costs a counter, not a parse.
+        log.info("public form refused: too many tip forms from one client")
+        return _tip_form(forms.Checked({}, errors={"form": text("public_error_rate_limited")}),
+                         429, had_files=False)
     if request.method == "POST":
         if not csrf.check(_csrf_key(), CSRF_SCOPE, request.form.get(csrf.FIELD),
                           request.cookies.get(CSRF_COOKIE), double_submit=True):
@@ -127,19 +129,17 @@ def _kept(names) -> dict[str, str]:
     return {n: (request.form.get(n) or "")[:forms.DESCRIPTION_LIMIT + 500] for n in names}
 
 
-def _address() -> str | None:
-    # Held only as a keyed hash in memory by the limiter; never stored or logged.
-    return request.remote_addr
-
-
 # --- /tip ------------------------------------------------------------------------------
 
-def _tip_form(checked: forms.Checked | None = None, status: int = 200) -> Response:
+def _tip_form(checked: forms.Checked | None = None, status: int = 200,
+              had_files: bool | None = None) -> Response:
     checked = checked or forms.Checked({})
+    if had_files is None:
+        had_files = bool(checked.errors) and _had_files()
     return _page("public/tip.html", status, values=checked.values, errors=checked.errors,
                  kinds=forms.TIP_KINDS, limit=forms.DESCRIPTION_LIMIT,
                  max_files=evidence_rules.MAX_FILES, max_mb=evidence_rules.MAX_MB,
-                 had_files=bool(checked.errors) and _had_files())
+                 had_files=had_files)
 
 
 def _had_files() -> bool:
@@ -159,7 +159,7 @@ def tip_post():
     checked = forms.check_tip(request.form, request.files.getlist("files"))
     if not checked.ok:
         return _tip_form(checked, 400)
-    if not TIP_LIMIT.hit(_address()):
+    if not limits.allow(limits.TIP):
         checked.errors["form"] = text("public_error_rate_limited")
         return _tip_form(checked, 429)
     svc = services()
@@ -245,7 +245,7 @@ def _open_case(session, form):
     if not code or not secret:
         field = text("public_track_code") if not code else text("public_track_secret")
         return None, text("public_error_required", field=field)
-    if not TRACK_LIMIT.hit(_address()):
+    if not limits.allow(limits.TRACK):
         return None, text("public_error_rate_limited")
     svc = services()
     return case_port.open_case(session, code, secret, svc.clock())

@@ -37,4 +37,3 @@ class Backoff(Base):
     first_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     strikes: Mapped[int] = mapped_column(Integer, default=0)
-    last_blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,7 +10,6 @@ import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
-from bot.public.web import TIP_LIMIT, TRACK_LIMIT
 from handlers.stats import fiscal_year_bounds
 from handlers.thai_dates import fiscal_year
 from storage.models import Case, Evidence
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.browser
 
 STORY = "ถนนลูกรังหน้าวัดหมู่ 4 เป็นหลุมบ่อลึก รถจักรยานยนต์ล้มไปแล้วสองคัน"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    TIP_LIMIT.reset()
-    TRACK_LIMIT.reset()
 
 
 def track(browser, base, code, secret):

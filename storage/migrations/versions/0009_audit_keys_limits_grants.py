@@ -78,7 +78,6 @@ def upgrade() -> None:
         sa.Column("first_failed_at", UTC_TIME, nullable=True),
         sa.Column("blocked_until", UTC_TIME, nullable=True),
         sa.Column("strikes", sa.Integer(), nullable=False),
-        sa.Column("last_blocked_at", UTC_TIME, nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
     with op.batch_alter_table("officers") as batch:

@@ -1,0 +1,46 @@
+"""Limits at the web's door: who the client is, and whether a rule lets them through.
+
+The client is `request.remote_addr` as Werkzeug's ProxyFix leaves it: the address the
+nearest TAMBON_TRUSTED_PROXIES proxies saw, never what a client wrote into its own
+X-Forwarded-For. It is kept only as a keyed hash (the vault's blind index, so the same
+in every process and never reversible from the database), and counted in the database
+(storage/limits.py), so four gunicorn processes and several hosts hold one limit.
+
+Each hit is its own short transaction, committed at once: a hot counter is never held
+while a request goes on to hash a password or file a tip.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from storage import limits
+from storage.limits import Rule
+
+CLIENT_PURPOSE = "client-address"
+
+# Per client address, 10 minutes: tips filed, tip forms posted at all (read before the
+# body is parsed), and tries of a code and secret.
+TIP = Rule("tip", limit=10, window=600)
+TIP_POSTS = Rule("tip-post", limit=30, window=600)
+TRACK = Rule("track", limit=30, window=600)
+# Deployment-wide: Argon2id password checks for browsers not known to the account
+# (about 0.15 s of a core each: at most ~0.3 of a core, whatever the flood).
+PASSWORD_CHECKS = Rule("password-checks", limit=20, window=10)
+EVERYONE = "all"
+
+
+def _services():
+    return current_app.extensions["tambon"]
+
+
+def client_tag() -> str:
+    """This request's client, as a keyed hash."""
+    return _services().vault.blind_index(request.remote_addr or "-", CLIENT_PURPOSE)[:40]
+
+
+def allow(rule: Rule, subject: str | None = None) -> bool:
+    """Count one hit of `subject` (this client, unless given); False when over the limit."""
+    services = _services()
+    with services.sessions() as session, session.begin():
+        return limits.hit(session, rule, subject or client_tag(), services.clock())

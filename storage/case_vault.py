@@ -1,13 +1,27 @@
 """Sealing and opening what belongs to one case, under that case's own data key.
 
-Identity fields must not be opened with `read_field` outside handlers/cases/identity.py,
-which writes the audit record; this module only knows how, not who may.
+Identity fields (name, phone, address, contact, LINE user id) do not open through
+`read_field`. They open only through `open_identity_fields`, which wants the audit record
+of that very opening, written to the chain in the caller's session: whoever opens an
+identity, by whatever path, has left a record naming the case and the fields first.
+handlers/cases/identity.py is the one caller, and decides who may.
 """
 
 from __future__ import annotations
 
-from storage.models.cases import Case, CaseEvent, CaseField, Evidence
+from sqlalchemy import inspect
+
+from storage.models.audit import AuditRecord
+from storage.models.cases import IDENTITY_FIELDS, Case, CaseEvent, CaseField, Evidence
 from storage.vault import Vault
+
+# The audit actions that open identity fields: an officer's look, and the system finding
+# whom to push an update to.
+OPENING_ACTIONS = ("identity_open", "complainant_push")
+
+
+class IdentityFieldRefused(PermissionError):
+    """An identity field asked for without an audit record of the opening."""
 
 
 def _key_aad(code: str) -> str:
@@ -42,6 +56,37 @@ def write_field(vault: Vault, key: bytes, case: Case, field: str, value: str) ->
 
 
 def read_field(vault: Vault, key: bytes, case: Case, field: str) -> str | None:
+    """A field of what the complaint says; never an identity field."""
+    if field in IDENTITY_FIELDS:
+        raise IdentityFieldRefused(f"{field} opens only with an audit record")
+    return _open(vault, key, case, field)
+
+
+def open_identity_fields(vault: Vault, key: bytes, case: Case, fields: tuple[str, ...],
+                         opening: AuditRecord) -> dict[str, str]:
+    """The identity `fields` of `case` that exist, given the audit record of this opening
+    (in the session, chained, naming this case and these fields)."""
+    if not _records_opening(opening, case, fields):
+        raise IdentityFieldRefused("identity fields open only with the audit record "
+                                   "of their opening")
+    found = {}
+    for field in fields:
+        value = _open(vault, key, case, field)
+        if value is not None:
+            found[field] = value
+    return found
+
+
+def _records_opening(opening: object, case: Case, fields: tuple[str, ...]) -> bool:
+    if not isinstance(opening, AuditRecord) or not inspect(opening).persistent:
+        return False
+    named = opening.detail.split(";", 1)[0].removeprefix("fields=").split(",")
+    return (opening.action in OPENING_ACTIONS and opening.case_code == case.code
+            and bool(opening.seq) and set(fields) <= set(named)
+            and all(f in IDENTITY_FIELDS for f in fields))
+
+
+def _open(vault: Vault, key: bytes, case: Case, field: str) -> str | None:
     for existing in case.fields:
         if existing.field == field:
             return open_field_row(vault, key, existing)

@@ -163,8 +163,9 @@ def test_every_action_is_audited_and_the_chain_holds(sessions, vault, org, clock
         assert ("officer:3", "status") in actions
         assert ("officer:3", "note") in actions
         assert ("officer:3", "reply") in actions
-        # the pushes opened the LINE id through the audited door
-        assert ("system", "identity_open") in actions
+        # the pushes opened the LINE id through the audited door, as pushes, not openings
+        assert ("system", "complainant_push") in actions
+        assert ("system", "identity_open") not in actions
         assert all("บันทึก" not in r.detail and "ตอบ" not in r.detail for r in records)
         assert audit.verify(session).finding is None
 

@@ -14,6 +14,7 @@ from tests.test_console_support import (
     PASSWORD,
     audit_rows,
     csrf_from,
+    forget_totp,
     make_officer,
     page_csrf,
     sign_in,
@@ -50,7 +51,8 @@ def test_account_page_shows_who_i_am(client, services):
     sign_in(client, "somchai")
     html = _html(client.get("/console/account"))
     assert "บัญชีของฉัน" in html and "somchai" in html and "กองสาธารณสุขและสิ่งแวดล้อม" in html
-    assert "ยังไม่ได้ตั้งค่า" in html  # no second factor yet
+    assert "ตั้งค่าแล้ว" in html  # every account has a second factor
+    assert "ต้องใช้รหัสยืนยันตัวตนสองขั้นตอน" in html
     assert 'href="/console/account"' in _html(client.get("/console/queue"))  # in the header
 
 
@@ -89,13 +91,14 @@ def test_changing_my_password(client, services, clock):
     _no_secrets_in_audit(services, PASSWORD, NEW_PASSWORD)
 
 
-def test_five_wrong_current_passwords_lock_the_account(client, services, clock):
+def test_ten_wrong_current_passwords_lock_the_account(client, services, clock):
     make_officer(services, "somchai")
     sign_in(client, "somchai")
-    for _ in range(4):
+    for _ in range(9):
         assert _change(client, current="not my password!!").status_code == 400
-    fifth = _change(client, current="not my password!!")
-    assert fifth.status_code == 303 and fifth.location.endswith("/console/login")
+        clock.advance(minutes=3)
+    tenth = _change(client, current="not my password!!")
+    assert tenth.status_code == 303 and tenth.location.endswith("/console/login")
     assert client.get("/console/queue").status_code == 302
     assert sign_in(_another_browser(services), "somchai").status_code == 401  # locked
     assert len(audit_rows(services, "account_locked")) == 1
@@ -120,8 +123,10 @@ def _confirm(client, pending: str, code: str, current: str | None = PASSWORD):
 
 
 def test_setting_up_my_own_totp(client, services, clock):
+    """An account from before every account had a second factor: set up at sign-in."""
     officer_id, _ = make_officer(services, "somchai")
-    sign_in(client, "somchai")
+    forget_totp(services, officer_id, "somchai")
+    assert sign_in(client, "somchai").location.endswith("/console/account/totp")
     other = _another_browser(services)
     sign_in(other, "somchai")
     html, seed, pending = _enrol_page(client)
@@ -134,16 +139,12 @@ def test_setting_up_my_own_totp(client, services, clock):
     assert wrong.status_code == 400 and "รหัสยืนยันตัวตนไม่ถูกต้อง" in _html(wrong)
     assert _SECRET_RE.search(_html(wrong)).group(1).replace(" ", "") == (
         base64.b32encode(seed).decode().rstrip("="))  # the same seed, to try again
-    no_password = _confirm(client, pending, credentials.totp_code(seed, clock()),
-                           current="not my password!!")
-    assert no_password.status_code == 400
-    assert "รหัสผ่านปัจจุบันไม่ถูกต้อง" in _html(no_password)
     with services.sessions() as session:
         assert session.get(Officer, officer_id).sealed_totp is None
 
-    done = _confirm(client, pending, credentials.totp_code(seed, clock()))
-    assert done.status_code == 303 and done.location.endswith("/console/account?saved=totp")
-    assert "ตั้งค่ารหัสยืนยันตัวตนแล้ว" in _html(client.get(done.location))
+    done = _confirm(client, pending, credentials.totp_code(seed, clock()), current=None)
+    assert done.status_code == 303 and done.location.endswith("/console/queue")
+    assert client.get("/console/queue").status_code == 200
     assert other.get("/console/queue").status_code == 302  # other sessions ended
     with services.sessions() as session:
         assert session.get(Officer, officer_id).sealed_totp is not None
@@ -182,12 +183,18 @@ def test_a_set_up_page_from_another_browser_does_not_work_here(client, services,
 
 
 def test_replacing_my_totp(client, services, clock):
-    _, old_seed = make_officer(services, "somchai", totp=True)
+    _, old_seed = make_officer(services, "somchai")
     sign_in(client, "somchai", seed=old_seed, clock=clock)
     html, seed, pending = _enrol_page(client)
     assert "รหัสจากแอปเดิมจะใช้ไม่ได้อีก" in html
     clock.advance(seconds=30)
-    assert _confirm(client, pending, credentials.totp_code(seed, clock())).status_code == 303
+    no_password = _confirm(client, pending, credentials.totp_code(seed, clock()),
+                           current="not my password!!")
+    assert no_password.status_code == 400
+    assert "รหัสผ่านปัจจุบันไม่ถูกต้อง" in _html(no_password)
+    done = _confirm(client, pending, credentials.totp_code(seed, clock()))
+    assert done.status_code == 303 and done.location.endswith("/console/account?saved=totp")
+    assert "ตั้งค่ารหัสยืนยันตัวตนแล้ว" in _html(client.get(done.location))
     clock.advance(seconds=30)
     assert sign_in(_another_browser(services), "somchai", seed=old_seed,
                    clock=clock).status_code == 401
@@ -199,8 +206,7 @@ def test_replacing_my_totp(client, services, clock):
 
 def test_a_custodian_without_totp_sets_it_up_before_anything_else(client, services, clock):
     officer_id, _ = make_officer(services, "cust", office="palad", roles=("custodian",))
-    with services.sessions() as session, session.begin():
-        session.get(Officer, officer_id).sealed_totp = None
+    forget_totp(services, officer_id, "cust")
     response = sign_in(client, "cust")
     assert response.status_code == 302 and response.location.endswith("/console/account/totp")
     for path in ("/console/requests", "/console/account", "/console/", "/console/queue",
@@ -228,8 +234,7 @@ def test_a_custodian_without_totp_sets_it_up_before_anything_else(client, servic
 
 def test_the_enrolment_stage_expires(client, services, clock):
     officer_id, _ = make_officer(services, "admin9", office="palad", roles=("admin",))
-    with services.sessions() as session, session.begin():
-        session.get(Officer, officer_id).sealed_totp = None
+    forget_totp(services, officer_id, "admin9")
     sign_in(client, "admin9")
     clock.advance(minutes=16)
     response = client.get("/console/account/totp")

@@ -33,7 +33,7 @@ def seeded(services, clock):
 
 @pytest.fixture
 def admin(client, seeded, clock):
-    _, seed = make_officer(seeded, "admin1", office="palad", roles=("admin",), totp=True)
+    _, seed = make_officer(seeded, "admin1", office="palad", roles=("admin",))
     assert sign_in(client, "admin1", seed=seed, clock=clock).status_code == 302
     return client
 
@@ -92,8 +92,7 @@ def test_admin_edits_the_fee_and_the_bot_answers_with_it(admin, make_context, se
 
 @pytest.mark.parametrize("roles", [("officer",), ("officer", "supervisor"), ("custodian",)])
 def test_others_get_404_and_an_audit_record(client, seeded, clock, roles):
-    _, seed = make_officer(seeded, "someone", office="welfare", roles=roles,
-                           totp="custodian" in roles)
+    _, seed = make_officer(seeded, "someone", office="welfare", roles=roles)
     sign_in(client, "someone", seed=seed, clock=clock)
     token = csrf_from(_html(client.get("/console/", follow_redirects=True)))
     for path in ("/console/admin/manual", f"/console/admin/manual/{ENTRY}"):

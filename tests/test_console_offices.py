@@ -31,7 +31,7 @@ def _html(response) -> str:
 
 @pytest.fixture
 def admin(client, services, clock):
-    _, seed = make_officer(services, "admin1", office="palad", roles=("admin",), totp=True)
+    _, seed = make_officer(services, "admin1", office="palad", roles=("admin",))
     assert sign_in(client, "admin1", seed=seed, clock=clock).status_code == 302
     return client
 
@@ -147,7 +147,7 @@ def test_the_edit_survives_a_restart(admin, services, clock):
           place="ชั้น 3", days_corruption="20")
     edits._ROUTERS.clear()  # a new process: nothing cached
     fresh = create_app(services).test_client()
-    _, seed = make_officer(services, "admin2", office="palad", roles=("admin",), totp=True)
+    _, seed = make_officer(services, "admin2", office="palad", roles=("admin",))
     clock.advance(minutes=1)
     assert sign_in(fresh, "admin2", seed=seed, clock=clock).status_code == 302
     form = _form(fresh, "finance")
@@ -175,8 +175,7 @@ def test_putting_the_file_value_back_keeps_no_difference(admin, services):
 
 @pytest.mark.parametrize("roles", [("officer",), ("officer", "supervisor"), ("custodian",)])
 def test_others_get_404_and_an_audit_record(client, services, clock, roles):
-    _, seed = make_officer(services, "someone", office="welfare", roles=roles,
-                           totp="custodian" in roles)
+    _, seed = make_officer(services, "someone", office="welfare", roles=roles)
     sign_in(client, "someone", seed=seed, clock=clock)
     token = csrf_from(_html(client.get("/console/", follow_redirects=True)))
     for path in ("/console/admin/offices", "/console/admin/offices/engineering"):

@@ -16,16 +16,34 @@ LINE_ID = "U" + "d" * 32
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+# Each officer's TOTP seed, by username: `sign_in` types the code from it.
+SEEDS: dict[str, bytes] = {}
+_LAST_STEP: dict[str, int] = {}
+
+
 def make_officer(services, username: str, office: str = "engineering",
-                 roles: tuple[str, ...] = ("officer",), totp: bool = False,
-                 password: str = PASSWORD) -> tuple[int, bytes | None]:
+                 roles: tuple[str, ...] = ("officer",), password: str = PASSWORD,
+                 actor: str = "cli") -> tuple[int, bytes | None]:
+    """An account with TOTP, made as `tambon officer add` makes one (actor "cli": its
+    roles count at once)."""
     with services.sessions() as session, session.begin():
         made = accounts.create_officer(
             session, services.vault, username=username, display_name=f"เจ้าหน้าที่ {username}",
             office_id=office, roles=list(roles), password=password,
-            offices=load_offices(services.org.folder), with_totp=totp, actor="cli",
-            now=services.clock())
+            offices=load_offices(services.org.folder), actor=actor, now=services.clock())
+        SEEDS[username] = made.totp_seed
+        _LAST_STEP.pop(username, None)
         return made.officer.id, made.totp_seed
+
+
+def forget_totp(services, officer_id: int, username: str) -> None:
+    """The officer has no second factor (set up before every account had one, or reset):
+    `sign_in` then stops after the password."""
+    from storage.models import Officer
+
+    with services.sessions() as session, session.begin():
+        session.get(Officer, officer_id).sealed_totp = None
+    SEEDS.pop(username, None)
 
 
 def csrf_from(html: str) -> str:
@@ -35,15 +53,25 @@ def csrf_from(html: str) -> str:
 
 
 def sign_in(client, username: str, password: str = PASSWORD, seed: bytes | None = None,
-            clock=None):
-    page = client.get("/console/login")
-    response = client.post("/console/login", data={
+            clock=None, environ: dict | None = None):
+    """Password, then the code from the officer's authenticator (its seed from
+    make_officer unless given). A code works once: when this officer's last code was of
+    the clock's time step, the clock moves on 30 seconds first, as a person would wait."""
+    seed = seed if seed is not None else SEEDS.get(username)
+    environ = environ or {}
+    clock = clock or client.application.extensions["tambon"].clock
+    page = client.get("/console/login", environ_base=environ)
+    response = client.post("/console/login", environ_base=environ, data={
         "username": username, "password": password,
         "csrf_token": csrf_from(page.get_data(as_text=True))})
     if seed is not None and response.status_code == 302 and response.location.endswith(
             "/console/totp"):
-        form = client.get("/console/totp").get_data(as_text=True)
-        response = client.post("/console/totp", data={
+        step = int(clock().timestamp()) // credentials.TOTP_STEP
+        if _LAST_STEP.get(username, -1) >= step and hasattr(clock, "advance"):
+            clock.advance(seconds=credentials.TOTP_STEP)
+        _LAST_STEP[username] = int(clock().timestamp()) // credentials.TOTP_STEP
+        form = client.get("/console/totp", environ_base=environ).get_data(as_text=True)
+        response = client.post("/console/totp", environ_base=environ, data={
             "code": credentials.totp_code(seed, clock()), "csrf_token": csrf_from(form)})
     return response
 

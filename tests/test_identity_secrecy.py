@@ -5,6 +5,7 @@ through the audited door, and an anonymous case keeps nothing that leads to the 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from linebot.v3.messaging import MessagingApi
@@ -12,9 +13,9 @@ from sqlalchemy import select
 
 from handlers.cases import casework
 from handlers.cases.filing import NewCase, file_case
-from handlers.cases.identity import IdentityError, open_identity
-from storage import case_vault
-from storage.models import AuditRecord, Case, CaseEvent, CaseField
+from handlers.cases.identity import IdentityError, complainant_line_id, open_identity
+from storage import audit, case_vault
+from storage.models import AuditRecord, Case, CaseEvent, CaseField, Officer
 from storage.vault import VaultError
 from tests.complaint_helpers import NAME, PHONE, STORY, case_by_code, file_complaint
 from tests.plaintext import assert_nowhere_in_database
@@ -105,13 +106,11 @@ def test_a_ciphertext_copied_to_another_row_does_not_open(sessions, vault, org, 
     with sessions() as session:
         case_a = session.execute(select(Case).where(Case.code == a)).scalar_one()
         case_b = session.execute(select(Case).where(Case.code == b)).scalar_one()
-        key_a = case_vault.case_key(vault, case_a)
-        key_b = case_vault.case_key(vault, case_b)
-        assert case_vault.read_field(vault, key_a, case_a, "name").endswith("ก")
+        assert _open(session, vault, case_a, "name")["name"].endswith("ก")
         with pytest.raises(VaultError):
-            case_vault.read_field(vault, key_b, case_b, "name")
+            _open(session, vault, case_b, "name")
         with pytest.raises(VaultError):
-            case_vault.read_field(vault, key_a, case_a, "phone")
+            _open(session, vault, case_a, "phone")
         with pytest.raises(VaultError):
             casework.timeline(session, vault, case_b, include_internal=True)
         # the same data key under another case's wrapped key does not unwrap either
@@ -120,26 +119,71 @@ def test_a_ciphertext_copied_to_another_row_does_not_open(sessions, vault, org, 
             case_vault.case_key(vault, case_b)
 
 
-def test_identity_opens_only_with_a_reason_and_an_audit_record(sessions, vault, org, clock):
+def _open(session, vault, case, *fields):
+    """The vault's door, with the audit record it wants (as identity.py writes it)."""
+    opening = audit.append(session, actor="officer:9", action="identity_open",
+                           now=case.created_at, case_code=case.code,
+                           detail=f"fields={','.join(fields)}; reason=test")
+    return case_vault.open_identity_fields(vault, case_vault.case_key(vault, case), case,
+                                           fields, opening)
+
+
+def _officer(session, office: str, roles: str = "officer") -> Officer:
+    officer = Officer(username=f"o-{office}-{roles}", display_name="x", office_id=office,
+                      roles=roles, password_hash="-", active=True, created_at=datetime.now(UTC))
+    session.add(officer)
+    session.flush()
+    return officer
+
+
+def test_the_vault_opens_identity_fields_only_with_the_audit_record_of_the_opening(
+        sessions, vault, org, clock):
+    a, b = _two_cases(sessions, vault, org, clock)
+    with sessions() as session, session.begin():
+        case = session.execute(select(Case).where(Case.code == a)).scalar_one()
+        other = session.execute(select(Case).where(Case.code == b)).scalar_one()
+        key = case_vault.case_key(vault, case)
+        for name in ("name", "phone", "line_user_id"):
+            with pytest.raises(case_vault.IdentityFieldRefused):
+                case_vault.read_field(vault, key, case, name)
+        unsaved = AuditRecord(action="identity_open", case_code=case.code,
+                              detail="fields=name; reason=x", seq=99)
+        of_other = audit.append(session, actor="officer:9", action="identity_open",
+                                now=clock(), case_code=other.code, detail="fields=name; r=x")
+        not_named = audit.append(session, actor="officer:9", action="identity_open",
+                                 now=clock(), case_code=case.code, detail="fields=phone; r=x")
+        a_view = audit.append(session, actor="officer:9", action="view_case", now=clock(),
+                              case_code=case.code, detail="fields=name")
+        for record in (None, unsaved, of_other, not_named, a_view):
+            with pytest.raises(case_vault.IdentityFieldRefused):
+                case_vault.open_identity_fields(vault, key, case, ("name",), record)
+        assert case_vault.read_field(vault, key, case, "description").startswith("ไฟถนนดับ")
+
+
+def test_identity_opens_to_an_approved_officer_with_an_audit_record(sessions, vault, org,
+                                                                    clock):
     a, _ = _two_cases(sessions, vault, org, clock)
     with sessions() as session, session.begin():
         case = session.execute(select(Case).where(Case.code == a)).scalar_one()
-        with pytest.raises(IdentityError):
-            open_identity(session, vault, case, actor="officer:9", reason="  ", now=clock())
-        with pytest.raises(IdentityError):
-            open_identity(session, vault, case, actor="officer:9", reason="x", now=clock(),
-                          fields=("description",))
-        before = session.execute(select(AuditRecord).where(
-            AuditRecord.action == "identity_open")).scalars().all()
-        found = open_identity(session, vault, case, actor="officer:9",
-                              reason="คำขอที่ 4 อนุมัติโดยผู้ดูแลข้อมูล", now=clock())
+        officer = _officer(session, case.office_id)
+        with pytest.raises(IdentityError, match="no_approval"):
+            open_identity(session, vault, officer, case, clock())
+        outsider = _officer(session, "no-such-office")
+        with pytest.raises(IdentityError, match="case_other_office"):
+            open_identity(session, vault, outsider, case, clock())
+        case.identity_mode = "identified"  # an identified case opens to its own office
+        found = open_identity(session, vault, officer, case, clock())
         assert found == {"name": f"{NAME} ก", "phone": PHONE}
-        records = session.execute(select(AuditRecord).where(
-            AuditRecord.action == "identity_open")).scalars().all()
-        assert len(records) == len(before) + 1
-        record = records[-1]
-        assert (record.actor, record.case_code) == ("officer:9", a)
-        assert "คำขอที่ 4" in record.detail and NAME not in record.detail
+        record = session.execute(select(AuditRecord).where(
+            AuditRecord.action == "identity_open").order_by(AuditRecord.seq.desc())
+        ).scalars().first()
+        assert (record.actor, record.case_code) == (f"officer:{officer.id}", a)
+        assert "fields=name,phone" in record.detail and NAME not in record.detail
+        assert complainant_line_id(session, vault, case, "แจ้งความคืบหน้า", clock()) == (
+            "U" + "f" * 32)
+        push = session.execute(select(AuditRecord).order_by(AuditRecord.seq.desc())
+                               ).scalars().first()
+        assert (push.actor, push.action) == ("system", "complainant_push")
 
 
 def test_content_reading_never_returns_identity(sessions, vault, org, clock):
@@ -156,8 +200,8 @@ def test_anonymous_identity_is_empty_and_still_audited(sessions, vault, org, clo
             kind="corruption", identity_mode="anonymous", channel="line",
             description="มีการฮั้วประมูลโครงการถนน", name=NAME, phone=PHONE,
             line_user_id="U" + "e" * 32), clock())
-        assert open_identity(session, vault, filed.case, actor="officer:2",
-                             reason="ตรวจสอบ", now=clock()) == {}
+        officer = _officer(session, filed.case.office_id)
+        assert open_identity(session, vault, officer, filed.case, clock()) == {}
         assert filed.case.user_key is None
         assert not {f.field for f in filed.case.fields} & {"name", "phone", "line_user_id"}
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from handlers.cases import casework
 from handlers.cases.evidence import EvidenceFile
 from handlers.cases.filing import NewCase, file_case
-from handlers.cases.identity import open_identity
+from handlers.cases.identity import complainant_line_id
 from storage import case_vault
 from storage.models import Case
 from storage.rotation import count_outdated, rewrap_all
@@ -41,8 +41,8 @@ def _all_open(sessions, vault, org, clock):
         for case in cases:
             content = casework.read_content(session, vault, case)
             assert content["description"].startswith("ไฟถนนดับ")
-            assert open_identity(session, vault, case, actor="officer:1", reason="rotation test",
-                                 now=clock())["name"].startswith("ผู้ร้อง")
+            assert complainant_line_id(session, vault, case, "rotation test",
+                                       clock()).startswith("U")
             assert casework.timeline(session, vault, case, include_internal=True)
             for row in casework.evidence_of(session, case):
                 assert case_vault.open_evidence(vault, case_vault.case_key(vault, case), row)

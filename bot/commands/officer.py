@@ -28,13 +28,11 @@ def officer() -> None:
 @click.option("--role", "roles", multiple=True, required=True,
               type=click.Choice(["officer", "supervisor", "custodian", "admin"]),
               help="Repeat for several roles.")
-@click.option("--totp/--no-totp", default=False,
-              help="Second factor (always on for custodians and admins).")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input.")
 def officer_add(username: str, display_name: str, office: str, roles: tuple[str, ...],
-                totp: bool, password_stdin: bool) -> None:
-    """Create an officer account; prints the TOTP secret once when there is one."""
+                password_stdin: bool) -> None:
+    """Create an officer account; prints its TOTP secret once (every account has one)."""
     import sys
 
     from bot.console import accounts, credentials
@@ -51,7 +49,7 @@ def officer_add(username: str, display_name: str, office: str, roles: tuple[str,
             made = accounts.create_officer(
                 session, services.vault, username=username, display_name=display_name,
                 office_id=office, roles=list(roles), password=password,
-                offices=load_offices(services.org.folder), with_totp=totp, actor="cli",
+                offices=load_offices(services.org.folder), actor="cli",
                 now=services.clock())
         except accounts.AccountError as problem:
             raise click.ClickException(text(problem.key)) from None

@@ -1,4 +1,4 @@
-"""Officer accounts, signing in (password, then TOTP), lockout and console sessions.
+"""Officer accounts and console sessions (signing in: sign_in.py; roles: grants.py).
 
 No Flask here: the web views and `tambon officer add` both call these with a database
 session, the vault and the time, so the rules are tested without a browser.
@@ -14,30 +14,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.console import credentials
+from bot.console import credentials, grants
+from handlers.cases.access import actor_of
 from storage import audit
-from storage.models.console import (
-    STAGE_ENROL,
-    STAGE_OK,
-    STAGE_TOTP,
-    ConsoleSession,
-    TotpUse,
-)
+from storage.models.console import STAGE_ENROL, STAGE_OK, STAGE_TOTP, ConsoleSession, TotpUse
 from storage.models.officers import ROLES, Officer
 from storage.vault import Vault
 
-FAILURE_WINDOW = timedelta(minutes=1)
-FAILURES_TO_LOCK = 5
-LOCK_TIME = timedelta(minutes=15)
 IDLE_LIMIT = timedelta(minutes=30)
 TOTP_STAGE_LIMIT = timedelta(minutes=5)
 # Enrolling a second factor may mean installing an authenticator app first.
 ENROL_STAGE_LIMIT = timedelta(minutes=15)
 # A session's last-seen time is written at most this often (one write per page otherwise).
 TOUCH_EVERY = timedelta(seconds=30)
-ROLES_NEEDING_TOTP = ("custodian", "admin")
-# The one answer to a refused password step: unknown user, wrong password, locked account.
-SIGN_IN_FAILED = "console_sign_in_failed"
 
 
 class AccountError(ValueError):
@@ -48,31 +37,25 @@ class AccountError(ValueError):
         self.key = key
 
 
-def actor_of(officer: Officer) -> str:
-    return f"officer:{officer.id}"
-
-
 def officer_roles(officer: Officer) -> list[str]:
     return [r for r in officer.roles.split(",") if r]
-
-
-def needs_totp(roles: list[str] | tuple[str, ...]) -> bool:
-    return any(role in ROLES_NEEDING_TOTP for role in roles)
 
 
 @dataclass
 class NewOfficer:
     officer: Officer
     totp_seed: bytes | None  # shown once, to be typed into an authenticator app
+    pending: list[str]  # roles waiting for a second custodian or admin
 
 
 def create_officer(session: Session, vault: Vault, *, username: str, display_name: str,
                    office_id: str, roles: list[str], password: str, offices: dict,
-                   with_totp: bool, actor: str, now: datetime,
-                   enrol_later: bool = False) -> NewOfficer:
-    """A new account. Its TOTP seed is made here (and returned, to be shown once) when asked
-    for or when a role needs one, unless `enrol_later`: then the officer sets up their own
-    second factor at their first sign-in (the console's way: nobody else sees the seed)."""
+                   actor: str, now: datetime, enrol_later: bool = False) -> NewOfficer:
+    """A new account; every account signs in with TOTP. Its seed is made here (and
+    returned, to be shown once) unless `enrol_later`: then the officer sets up their own
+    second factor at their first sign-in (the console's way: nobody else sees the seed).
+    Its roles are granted by `actor` (grants.py: a custodian or admin role given in the
+    console waits for a second person)."""
     username = username.strip().lower()
     display_name = display_name.strip()
     if not username or len(username) > 60 or not username.replace(".", "").replace(
@@ -90,21 +73,20 @@ def create_officer(session: Session, vault: Vault, *, username: str, display_nam
         raise AccountError(problem)
     if session.execute(select(Officer.id).where(Officer.username == username)).first():
         raise AccountError("console_error_username_taken")
-    seed = None
-    if not enrol_later and (with_totp or needs_totp(roles)):
-        seed = credentials.new_totp_seed()
+    seed = None if enrol_later else credentials.new_totp_seed()
     officer = Officer(
         username=username, display_name=display_name, office_id=office_id,
-        roles=",".join(roles), password_hash=credentials.hash_password(password),
+        roles="", password_hash=credentials.hash_password(password),
         sealed_totp=credentials.seal_totp(vault, username, seed) if seed else None,
-        failed_logins=0, active=True, created_at=now,
+        failed_logins=0, lock_strikes=0, active=True, created_at=now,
     )
     session.add(officer)
     session.flush()
     audit.append(session, actor=actor, action="account", now=now,
                  detail=f"create officer:{officer.id} office={office_id} roles={','.join(roles)}"
                         f" totp={'yes' if seed else 'no'}")
-    return NewOfficer(officer, seed)
+    pending = grants.grant(session, officer, roles, actor=actor, now=now)
+    return NewOfficer(officer, seed, pending)
 
 
 def reset_totp(session: Session, officer: Officer, *, actor: str, now: datetime) -> None:
@@ -131,6 +113,7 @@ def unlock(session: Session, officer: Officer, *, actor: str, now: datetime) -> 
     officer.locked_until = None
     officer.failed_logins = 0
     officer.first_failed_at = None
+    officer.lock_strikes = 0
     audit.append(session, actor=actor, action="account", now=now,
                  detail=f"unlock officer:{officer.id}")
 
@@ -144,112 +127,6 @@ def set_password(session: Session, officer: Officer, password: str, *, actor: st
     end_sessions(session, officer, now)
     audit.append(session, actor=actor, action="account", now=now,
                  detail=f"password_set officer:{officer.id}")
-
-
-# --- signing in ----------------------------------------------------------------------
-
-@dataclass
-class SignIn:
-    ok: bool
-    error: str | None = None  # text key
-    token: str | None = None  # the new session's cookie value
-    needs_totp: bool = False
-    needs_enrolment: bool = False  # a role needs TOTP and none is set up yet
-
-
-def is_locked(officer: Officer, now: datetime) -> bool:
-    return officer.locked_until is not None and officer.locked_until > now
-
-
-def record_failure(session: Session, officer: Officer, now: datetime, step: str) -> str:
-    """Count a failed attempt; lock at the fifth within a minute. Returns the text key."""
-    if officer.first_failed_at is None or now - officer.first_failed_at > FAILURE_WINDOW:
-        officer.first_failed_at = now
-        officer.failed_logins = 1
-    else:
-        officer.failed_logins += 1
-    audit.append(session, actor=actor_of(officer), action="sign_in_failed", now=now,
-                 detail=step)
-    if officer.failed_logins >= FAILURES_TO_LOCK:
-        officer.locked_until = now + LOCK_TIME
-        officer.failed_logins = 0
-        officer.first_failed_at = None
-        end_sessions(session, officer, now)
-        audit.append(session, actor=actor_of(officer), action="account_locked", now=now,
-                     detail=f"{FAILURES_TO_LOCK} failures within a minute")
-        return SIGN_IN_FAILED if step == "password" else "console_locked"
-    return SIGN_IN_FAILED if step == "password" else "console_bad_totp"
-
-
-def _success(officer: Officer) -> None:
-    officer.failed_logins = 0
-    officer.first_failed_at = None
-
-
-def sign_in_password(session: Session, vault: Vault, username: str, password: str,
-                     now: datetime) -> SignIn:
-    """The first step. A good password gives a session: full, or waiting for the TOTP code.
-
-    An unknown or inactive username, a wrong password and a locked account get the same
-    answer (SIGN_IN_FAILED) after the same Argon2id work, so the answer does not tell which
-    usernames exist."""
-    username = (username or "").strip().lower()[:60]
-    officer = session.execute(
-        select(Officer).where(Officer.username == username).with_for_update()
-    ).scalar_one_or_none()
-    if officer is None or not officer.active:
-        credentials.verify_password(password or "", credentials.DUMMY_PASSWORD_HASH)
-        audit.append(session, actor="anonymous", action="sign_in_failed", now=now,
-                     detail="unknown or inactive account")
-        return SignIn(False, SIGN_IN_FAILED)
-    right = credentials.verify_password(password or "", officer.password_hash)
-    if is_locked(officer, now):  # even the right password: refused, and said the same way
-        audit.append(session, actor=actor_of(officer), action="sign_in_failed", now=now,
-                     detail="locked")
-        return SignIn(False, SIGN_IN_FAILED)
-    if not right:
-        return SignIn(False, record_failure(session, officer, now, "password"))
-    roles = officer_roles(officer)
-    if officer.sealed_totp is None and needs_totp(roles):
-        # Only the enrolment page until a second factor is set up.
-        _success(officer)
-        token = new_session(session, officer, STAGE_ENROL, now)
-        audit.append(session, actor=actor_of(officer), action="sign_in", now=now,
-                     detail="password; totp enrolment owed")
-        return SignIn(True, token=token, needs_enrolment=True)
-    if officer.sealed_totp is not None:
-        token = new_session(session, officer, STAGE_TOTP, now)
-        return SignIn(True, token=token, needs_totp=True)
-    _success(officer)
-    token = new_session(session, officer, STAGE_OK, now)
-    audit.append(session, actor=actor_of(officer), action="sign_in", now=now,
-                 detail="password")
-    return SignIn(True, token=token)
-
-
-def sign_in_totp(session: Session, vault: Vault, console_session: ConsoleSession,
-                 officer: Officer, code: str, now: datetime) -> SignIn:
-    """The second step: the code from the authenticator. The session becomes full."""
-    if is_locked(officer, now):
-        console_session.ended_at = now
-        return SignIn(False, "console_locked")
-    seed = credentials.open_totp(vault, officer.username, officer.sealed_totp)
-    used = session.get(TotpUse, officer.id)
-    step = credentials.verify_totp(seed, code, now, used.last_step if used else None)
-    if step is None:
-        key = record_failure(session, officer, now, "totp")
-        return SignIn(False, key)
-    if used is None:
-        session.add(TotpUse(officer_id=officer.id, last_step=step))
-    else:
-        used.last_step = step
-    _success(officer)
-    # A fresh token for the full session: whatever saw the half-signed-in one gets nothing.
-    console_session.ended_at = now
-    token = new_session(session, officer, STAGE_OK, now)
-    audit.append(session, actor=actor_of(officer), action="sign_in", now=now,
-                 detail="password+totp")
-    return SignIn(True, token=token)
 
 
 # --- sessions ------------------------------------------------------------------------

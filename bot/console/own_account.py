@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.console import accounts, credentials
+from bot.console import accounts, credentials, sign_in
+from handlers.cases.access import actor_of
 from storage import audit
 from storage.models.console import STAGE_OK, ConsoleSession, TotpUse
 from storage.models.officers import Officer
@@ -32,9 +33,9 @@ MAX_PENDING_CHARS = 400
 def check_current_password(session: Session, officer: Officer, password: str,
                            now: datetime) -> None:
     """AccountError unless `password` is the officer's; a wrong one counts like a failed
-    sign-in (the fifth within a minute locks the account and ends its sessions)."""
+    sign-in (sign_in.py: enough of them lock the account and end its sessions)."""
     if not credentials.verify_password(password or "", officer.password_hash):
-        accounts.record_failure(session, officer, now, "current_password")
+        sign_in.record_failure(session, officer, now, "current_password")
         raise accounts.AccountError("console_current_password_wrong")
 
 
@@ -47,7 +48,7 @@ def change_password(session: Session, officer: Officer, *, current: str, new: st
         raise accounts.AccountError("console_password_mismatch")
     if credentials.verify_password(new, officer.password_hash):
         raise accounts.AccountError("console_password_same")
-    accounts.set_password(session, officer, new, actor=accounts.actor_of(officer), now=now)
+    accounts.set_password(session, officer, new, actor=actor_of(officer), now=now)
     return accounts.new_session(session, officer, STAGE_OK, now)
 
 
@@ -99,6 +100,6 @@ def finish_totp(session: Session, vault: Vault, officer: Officer, seed: bytes, c
     else:
         used.last_step = step  # the code just typed cannot sign in again
     accounts.end_sessions(session, officer, now)
-    audit.append(session, actor=accounts.actor_of(officer), action="account", now=now,
+    audit.append(session, actor=actor_of(officer), action="account", now=now,
                  detail=f"totp_{'replaced' if replacing else 'enrolled'} officer:{officer.id}")
     return accounts.new_session(session, officer, STAGE_OK, now)

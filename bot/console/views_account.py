@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
 
-from bot.console import access, accounts, credentials, own_account, qr
+from bot.console import accounts, credentials, own_account, qr, sign_in
 from bot.console.views_cases import office_name
-from bot.console.web import console, db, home_for, now, services, signed_in
+from bot.console.web import DEVICE_COOKIE, console, db, home_for, now, services, signed_in
 from handlers.texts import text
 from storage.models.console import STAGE_ENROL, STAGE_OK
 
@@ -31,7 +31,7 @@ def account_password():
             new=request.form.get("new_password", ""),
             again=request.form.get("new_password_again", ""), now=now())
     except accounts.AccountError as problem:
-        if accounts.is_locked(g.officer, now()):
+        if sign_in.is_locked(g.officer, now()):
             return _signed_out()
         return _account_page(password_error=problem.key, status=400)
     g.new_cookie = token
@@ -60,10 +60,13 @@ def account_totp():
         token = own_account.finish_totp(db(), services().vault, g.officer, seed,
                                         request.form.get("code", ""), now())
     except accounts.AccountError as problem:
-        if accounts.is_locked(g.officer, now()):
+        if sign_in.is_locked(g.officer, now()):
             return _signed_out()
         return _totp_page(seed, pending, enrolling=enrolling, error=problem.key, status=400)
     g.new_cookie = token
+    # Password and a working second factor just shown: this browser is a known device.
+    g.new_device = sign_in.remember_device(db(), g.officer, request.cookies.get(DEVICE_COOKIE),
+                                           now())
     if enrolling:
         return redirect(home_for(g.officer), 303)
     return redirect(url_for("console.account", saved="totp"), 303)
@@ -74,7 +77,7 @@ def _begin() -> tuple[bytes, str]:
 
 
 def _signed_out():
-    """The fifth wrong password locked the account and ended its sessions."""
+    """Wrong passwords locked the account and ended its sessions."""
     g.clear_cookie = True
     return redirect(url_for("console.login"), 303)
 
@@ -85,7 +88,7 @@ def _account_page(*, saved: str | None = None, password_error: str | None = None
     return render_template(
         "console/account.html", officer=officer, roles=accounts.officer_roles(officer),
         office=office_name(officer.office_id), has_totp=officer.sealed_totp is not None,
-        totp_required=accounts.needs_totp(list(access.roles(officer))), saved=saved,
+        totp_required=True, saved=saved,
         password_error=password_error, min_chars=credentials.MIN_PASSWORD_CHARS), status
 
 

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot.console import access, accounts
-from bot.console.views_cases import APPROVAL_LIFETIME, actor, form_text, office_name, offices
+from bot.console import access, accounts, grants
+from bot.console.views_cases import actor, form_text, office_name, offices
 from bot.console.web import console, db, now, services, signed_in
+from handlers.cases import identity
 from handlers.texts import text
 from storage import audit
 from storage.models.cases import Case
 from storage.models.officers import ROLES, IdentityRequest, Officer
 
 # --- custodian -------------------------------------------------------------------------
+
+_APPROVED_BY = re.compile(r"approved by (officer:\d+)")
+# identity.decide's refusals as the message the custodian reads
+DECISION_REFUSALS = {
+    "own_request": "console_own_request",
+    "already_decided": "console_already_decided",
+    "needs_reason": "console_decision_needs_reason",
+    "same_sponsor": "console_decision_same_sponsor",
+    "request_expired": "console_request_expired",
+    "requester_may_not_see_case": "console_decision_requester_cannot",
+}
 
 
 def _visible_to_custodian(case: Case) -> bool:
@@ -36,38 +50,70 @@ def identity_requests():
     deciders = {o.id: o for o in db().execute(select(Officer).where(
         Officer.id.in_({r.decided_by for r, _, _ in shown if r.decided_by}))).scalars()}
     return render_template("console/requests.html", rows=shown, office_name=office_name,
-                           deciders=deciders, error=request.args.get("error"))
+                           deciders=deciders, error=request.args.get("error"),
+                           openings=_openings(), head=_audit_head())
+
+
+def _openings() -> list[dict]:
+    """Every identity opened by an officer, for every custodian to see; the case code of
+    a complaint naming the custodian's own office is not shown."""
+    records = identity.openings(db())
+    codes = {r.case_code for r in records if r.case_code}
+    cases = {c.code: c for c in db().execute(select(Case).where(Case.code.in_(codes))
+                                             ).scalars()}
+    officers = {f"officer:{o.id}": o for o in db().execute(select(Officer)).scalars()}
+    shown = []
+    for record in records:
+        case = cases.get(record.case_code)
+        who = officers.get(record.actor)
+        shown.append({"at": record.at, "code": record.case_code if case is None
+                      or _visible_to_custodian(case) else None,
+                      "who": who.display_name if who else record.actor,
+                      "office": office_name(who.office_id) if who else "",
+                      "why": _why(record.detail, officers)})
+    return shown
+
+
+def _why(detail: str, officers: dict) -> str:
+    """An opening's reason (identity.py writes it) in Thai: who approved it, if anyone."""
+    approved = _APPROVED_BY.search(detail)
+    if approved:
+        approver = officers.get(approved.group(1))
+        return text("console_opening_approved",
+                    by=approver.display_name if approver else approved.group(1))
+    return text("console_opening_identified" if "identified case" in detail
+                else "console_opening_anonymous")
+
+
+def _audit_head():
+    """The audit chain's signed head, for custodians to note down outside the system."""
+    chain = audit.chain_of(db())
+    if chain is None or chain.head_file is None:
+        return None
+    try:
+        return chain.head_file.read()
+    except audit.AuditError:
+        return None
 
 
 @console.post("/requests/<int:request_id>/decide")
 @signed_in("custodian")
 def decide_request(request_id: int):
-    row = db().get(IdentityRequest, request_id)
-    case = db().get(Case, row.case_id) if row else None
-    if row is None or case is None or not _visible_to_custodian(case):
-        audit.append(db(), actor=actor(), action="denied_access", now=now(),
-                     detail=f"decide request:{request_id}")
-        abort(404)
-    if row.status != "pending":
-        return redirect(url_for("console.identity_requests", error="console_already_decided"),
-                        303)
-    if row.officer_id == g.officer.id:
-        return redirect(url_for("console.identity_requests", error="console_own_request"), 303)
-    decision = request.form.get("decision", "")
-    reason = form_text("reason")
-    if decision not in ("approve", "deny") or len(reason) < 5:
-        return redirect(url_for("console.identity_requests",
-                                error="console_decision_needs_reason"), 303)
     current = now()
-    row.status = "approved" if decision == "approve" else "denied"
-    row.decided_by = g.officer.id
-    row.decision_reason = reason
-    row.decided_at = current
-    if decision == "approve":
-        row.expires_at = current + APPROVAL_LIFETIME
-    audit.append(db(), actor=actor(), action="identity_decision", now=current,
-                 case_code=case.code, detail=f"request:{row.id} {row.status}")
-    if decision == "approve":
+    try:
+        row, case = identity.decide(db(), g.officer, request_id,
+                                    request.form.get("decision", ""), form_text("reason"),
+                                    current)
+    except identity.IdentityError as refused:
+        if refused.reason not in DECISION_REFUSALS:
+            audit.append(db(), actor=actor(), action="denied_access", now=current,
+                         detail=f"decide request:{request_id}: {refused.reason}")
+            abort(404)
+        audit.append(db(), actor=actor(), action="decision_refused", now=current,
+                     detail=f"request:{request_id}: {refused.reason}")
+        return redirect(url_for("console.identity_requests",
+                                error=DECISION_REFUSALS[refused.reason]), 303)
+    if row.status == "approved":
         _tell_complainant(case, row, current)
     return redirect(url_for("console.identity_requests"), 303)
 
@@ -104,12 +150,11 @@ def officers():
                 display_name=request.form.get("display_name", ""),
                 office_id=request.form.get("office_id", ""),
                 roles=request.form.getlist("roles"), password=request.form.get("password", ""),
-                offices=offices(), with_totp=False, enrol_later=True, actor=actor(),
-                now=now())
+                offices=offices(), enrol_later=True, actor=actor(), now=now())
         except accounts.AccountError as problem:
             error = problem.key
         else:
-            created = made.officer
+            created = made
     listed = db().execute(select(Officer).order_by(Officer.office_id, Officer.username)
                           ).scalars().all()
     reset = request.args.get("totp_reset", type=int)
@@ -138,6 +183,30 @@ def officer_action(officer_id: int, action: str):
     else:
         accounts.set_active(db(), target, action == "activate", actor=actor(), now=now())
     return redirect(url_for("console.officers"), 303)
+
+
+# --- roles waiting for a second person ------------------------------------------------
+
+@console.get("/grants")
+@signed_in("custodian", "admin")
+def role_grants():
+    waiting = grants.pending(db())
+    audit.append(db(), actor=actor(), action="view_grants", now=now(),
+                 detail=f"shown={len(waiting)}")
+    return render_template("console/grants.html", waiting=waiting, office_name=office_name,
+                           error=request.args.get("error"), me_actor=actor())
+
+
+@console.post("/grants/<int:grant_id>/<decision>")
+@signed_in("custodian", "admin")
+def decide_grant(grant_id: int, decision: str):
+    if decision not in ("confirm", "refuse"):
+        abort(404)
+    try:
+        grants.decide(db(), grant_id, g.officer, decision == "confirm", now())
+    except grants.GrantRefused as refused:
+        return redirect(url_for("console.role_grants", error=refused.key), 303)
+    return redirect(url_for("console.role_grants"), 303)
 
 
 # --- questions the manual did not answer ----------------------------------------------

@@ -3,22 +3,20 @@ and identity (opened directly for identified cases, by approved request otherwis
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bot.console import access
 from bot.console.queue import ALL, OPEN, QueueFilter, list_queue, overdue, update_owed
 from bot.console.web import console, db, now, services, signed_in
+from handlers.cases import identity
 from handlers.cases.subject import subjects
 from handlers.texts import text
 from handlers.thai_dates import thai_date
 from storage import audit
 from storage.models.cases import KINDS, STATUSES, Case, Evidence
-from storage.models.officers import IdentityRequest, Officer
+from storage.models.officers import Officer
 
-APPROVAL_LIFETIME = timedelta(hours=24)
 # casework's refusals (CaseworkError.reason) as the message the officer reads
 REFUSALS = {
     "bad_transition": "console_bad_status",
@@ -126,29 +124,6 @@ def queue():
 
 # --- the case page ---------------------------------------------------------------------
 
-def _identity_state(case: Case) -> dict:
-    """What the identity box shows: the mode, and what this officer may do about it."""
-    state = {"mode": case.identity_mode, "can_open": False, "requests": [], "can_request": False}
-    if case.identity_mode == "anonymous":
-        return state
-    if access.may_open_identity_directly(g.officer, case):
-        state["can_open"] = True
-        return state
-    if case.identity_mode == "confidential":
-        mine = db().execute(
-            select(IdentityRequest).where(IdentityRequest.case_id == case.id,
-                                          IdentityRequest.officer_id == g.officer.id)
-            .order_by(IdentityRequest.id.desc())).scalars().all()
-        state["requests"] = mine
-        current = now()
-        state["approved"] = next((r for r in mine if r.status == "approved" and r.expires_at
-                                  and r.expires_at > current), None)
-        state["can_open"] = state["approved"] is not None
-        state["can_request"] = not any(r.status == "pending" for r in mine) and not state[
-            "can_open"]
-    return state
-
-
 @console.get("/cases/<code>")
 @signed_in("officer", "supervisor")
 def case_page(code: str):
@@ -179,7 +154,8 @@ def _case_view(case: Case, *, error: str | None = None, values: dict | None = No
                        if o != case.office_id and o not in (case.implicated or [])]
     return render_template(
         "console/case.html", case=case, content=content, timeline=timeline, evidence=evidence,
-        office=office_name(case.office_id), identity=_identity_state(case),
+        office=office_name(case.office_id),
+        identity=identity.standing(db(), g.officer, case, now()),
         next_statuses=casework.allowed_next(case), assigned=assigned,
         colleagues=colleagues, reroute_targets=reroute_targets,
         is_supervisor=access.is_supervisor(g.officer),
@@ -370,19 +346,10 @@ def evidence_file(code: str, evidence_id: int):
 @signed_in("officer", "supervisor")
 def open_identity(code: str):
     case = case_for_officer(code)
-    state = _identity_state(case)
-    if not state["can_open"]:
-        deny("identity_not_allowed", case.code)
-    from handlers.cases import identity
-
-    # The reason goes into the audit log as given: ids only, never the officer's free text.
-    if case.identity_mode == "identified":
-        reason = "identified case: contact the complainant"
-    else:
-        approved = state["approved"]
-        reason = f"request:{approved.id} approved by officer:{approved.decided_by}"
-    details = identity.open_identity(db(), services().vault, case, actor=actor(),
-                                     reason=reason, now=now())
+    try:
+        details = identity.open_identity(db(), services().vault, g.officer, case, now())
+    except identity.IdentityError as refused:
+        deny(f"identity_{refused.reason}", case.code)
     return render_template("console/identity.html", case=case, details=details)
 
 
@@ -390,16 +357,9 @@ def open_identity(code: str):
 @signed_in("officer", "supervisor")
 def request_identity(code: str):
     case = case_for_officer(code)
-    state = _identity_state(case)
-    if case.identity_mode != "confidential" or not state["can_request"]:
-        return _back(case, "console_refused")
-    reason = form_text("reason")
-    if len(reason) < 10:
-        return _back(case, "console_request_needs_reason")
-    row = IdentityRequest(case_id=case.id, officer_id=g.officer.id, reason=reason,
-                          status="pending", requested_at=now())
-    db().add(row)
-    db().flush()
-    audit.append(db(), actor=actor(), action="identity_request", now=now(),
-                 case_code=case.code, detail=f"request:{row.id}")
+    try:
+        identity.request_identity(db(), g.officer, case, form_text("reason"), now())
+    except identity.IdentityError as refused:
+        return _back(case, "console_request_needs_reason" if refused.reason == "needs_reason"
+                     else "console_refused")
     return _back(case)

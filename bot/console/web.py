@@ -19,8 +19,8 @@ from flask import (
     url_for,
 )
 
-from bot import csrf
-from bot.console import access, accounts
+from bot import csrf, limits
+from bot.console import access, accounts, sign_in
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
 from storage.models.console import STAGE_ENROL, STAGE_OK, STAGE_TOTP
@@ -31,6 +31,9 @@ console = Blueprint("console", __name__, template_folder="templates",
                     static_folder="static", static_url_path="/static")
 
 SESSION_COOKIE = "tambon_console"
+# A browser the officer signed in from with both factors (sign_in.py "known device").
+DEVICE_COOKIE = "tambon_console_device"
+DEVICE_COOKIE_DAYS = 400
 LOGIN_CSRF_COOKIE = "tambon_console_login"
 LOGIN_CSRF_SCOPE = "console-login"
 COOKIE_PATH = "/console"
@@ -114,6 +117,10 @@ def _finish(response: Response) -> Response:
     elif g.get("clear_cookie"):
         response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, secure=secure,
                                samesite="Lax")
+    if g.get("new_device"):
+        response.set_cookie(DEVICE_COOKIE, g.new_device, path=COOKIE_PATH, httponly=True,
+                            secure=secure, samesite="Strict",
+                            max_age=DEVICE_COOKIE_DAYS * 24 * 3600)
     # Every console page may show case content: never kept by a browser or a proxy.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
@@ -200,7 +207,16 @@ def home_for(officer) -> str:
         return url_for("console.queue")
     if "custodian" in roles:
         return url_for("console.identity_requests")
-    return url_for("console.officers")
+    if "admin" in roles:
+        return url_for("console.officers")
+    return url_for("console.account")  # a role still waiting for its confirmation
+
+
+def attempt() -> sign_in.Attempt:
+    """Where this sign-in comes from, for the limits of sign_in.py."""
+    return sign_in.Attempt(
+        source=limits.client_tag(), device=request.cookies.get(DEVICE_COOKIE),
+        within_budget=lambda: limits.allow(limits.PASSWORD_CHECKS, limits.EVERYONE))
 
 
 # --- signing in ------------------------------------------------------------------------
@@ -234,17 +250,14 @@ def login():
         abort(400, text("console_csrf_failed"))
     if g.console_session is not None:
         g.console_session.ended_at = now()
-    result = accounts.sign_in_password(db(), services().vault, request.form.get("username", ""),
-                                       request.form.get("password", ""), now())
+    result = sign_in.sign_in_password(db(), services().vault, request.form.get("username", ""),
+                                       request.form.get("password", ""), now(), attempt())
     if not result.ok:
         return _login_page(result.error, 401)
     g.new_cookie = result.token
     if result.needs_enrolment:
         return redirect(url_for("console.account_totp"))
-    if result.needs_totp:
-        return redirect(url_for("console.totp"))
-    db().flush()
-    return redirect(url_for("console.index"))
+    return redirect(url_for("console.totp"))
 
 
 @console.route("/totp", methods=["GET", "POST"])
@@ -258,14 +271,15 @@ def totp():
     assert g.console_session.stage == STAGE_TOTP
     if request.method == "GET":
         return render_template("console/totp.html", error=None)
-    result = accounts.sign_in_totp(db(), services().vault, g.console_session, g.officer,
-                                   request.form.get("code", ""), now())
+    result = sign_in.sign_in_totp(db(), services().vault, g.console_session, g.officer,
+                                  request.form.get("code", ""), now(), attempt())
     if not result.ok:
         if result.error == "console_locked":
             g.clear_cookie = True
             return _login_page(result.error, 401)
         return render_template("console/totp.html", error=text(result.error)), 401
     g.new_cookie = result.token
+    g.new_device = result.device_token
     return redirect(url_for("console.index"))
 
 

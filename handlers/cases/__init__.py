@@ -3,7 +3,7 @@ work it, how a citizen follows it, and the one audited door to a complainant's i
 
     from handlers.cases.filing import NewCase, EvidenceFile, file_case
     from handlers.cases import casework, tracking
-    from handlers.cases.identity import open_identity
+    from handlers.cases.identity import request_identity, decide, open_identity
 
 No Flask, no HTTP, no LINE calls: pushes go through the outbox.
 """

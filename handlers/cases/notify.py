@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.cases.identity import open_identity
+from handlers.cases.identity import complainant_line_id
 from storage import outbox
 from storage.models.cases import Case
 from storage.vault import Vault
@@ -32,9 +32,7 @@ def notify_complainant(session: Session, vault: Vault, case: Case, messages: lis
     has no one to push to (anonymous, web, or no LINE id kept)."""
     if not messages or not can_notify(case):
         return False
-    found = open_identity(session, vault, case, actor="system", reason=NOTIFY_REASON,
-                          now=now, fields=("line_user_id",))
-    to = found.get("line_user_id")
+    to = complainant_line_id(session, vault, case, NOTIFY_REASON, now)
     if not to:
         return False
     outbox.enqueue(session, vault, to=to, messages=messages, now=now, case_code=case.code)

@@ -60,9 +60,10 @@ def _add_role(officer: Officer, role: str) -> None:
 
 
 def pending(session: Session) -> list[tuple[RoleGrant, Officer]]:
-    return list(session.execute(
+    rows = session.execute(
         select(RoleGrant, Officer).join(Officer, Officer.id == RoleGrant.officer_id)
-        .where(RoleGrant.status == "pending").order_by(RoleGrant.granted_at)).tuples())
+        .where(RoleGrant.status == "pending").order_by(RoleGrant.granted_at))
+    return [(grant, officer) for grant, officer in rows]
 
 
 def decide(session: Session, grant_id: int, decider: Officer, confirm: bool,

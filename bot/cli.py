@@ -8,8 +8,11 @@ import pkgutil
 import sys
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot.settings import FAKE_LINE_PATH, SettingsError, load_settings
+from storage.db import describe_failure
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -34,7 +37,7 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 
     from bot.startup import prepare
 
-    services = prepare(port=port)
+    services = prepare(port=port, host=host)
     from bot.app import create_app
 
     app = create_app(services)
@@ -91,10 +94,11 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration to DATABASE_URL."""
-    from storage.db import make_engine, upgrade
+    from bot.startup import ready_database
+    from storage.db import make_engine
 
     settings = load_settings()
-    upgrade(make_engine(settings.database_url))
+    ready_database(make_engine(settings.database_url), migrate=True)
     click.echo("tambon: database is up to date")
 
 
@@ -102,10 +106,15 @@ def db_upgrade() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8090, show_default=True, type=int)
 def fake_line(host: str, port: int) -> None:
-    """Run the fake LINE Messaging API alone (point LINE_API_BASE at it)."""
+    """Run the fake LINE Messaging API alone (point LINE_API_BASE at it; development only)."""
     from werkzeug.serving import run_simple
 
     from bot.fake_line import create_fake_line_app
+    from bot.startup import check_port
+
+    if not load_settings().development:
+        raise SettingsError("the fake LINE API runs in development only (TAMBON_ENV)")
+    check_port(host, port)
 
     click.echo(f"tambon: fake LINE API on http://{host}:{port}", err=True)
     run_simple(host, port, create_fake_line_app(), threaded=True)
@@ -172,3 +181,13 @@ def main() -> None:
     except SettingsError as error:
         click.echo(f"tambon: {error}", err=True)
         sys.exit(2)
+    except DBAPIError as error:  # a command's database went away: one line, no trace
+        click.echo(f"tambon: {_database_problem(error)}", err=True)
+        sys.exit(2)
+
+
+def _database_problem(error: DBAPIError) -> str:
+    try:
+        return describe_failure(make_url(load_settings().database_url), error)
+    except SettingsError as problem:
+        return str(problem)

@@ -25,6 +25,9 @@ def _freeze_count(tmp_path, statement: str) -> int:
 
 
 def test_the_gunicorn_entry_point_freezes_the_loaded_app(tmp_path):
+    from storage.db import make_engine, upgrade
+
+    upgrade(make_engine(f"sqlite:///{tmp_path / 'tambon.db'}"))  # as `release:` does
     assert _freeze_count(tmp_path, "import bot.wsgi") > 50_000
 
 

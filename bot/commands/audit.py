@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.keys import load_keyring
 from bot.settings import load_settings
+from bot.startup import ready_database
 from storage import audit as audit_log
 from storage.db import make_engine, make_session_factory
 from storage.models import AuditRecord
@@ -30,6 +31,8 @@ def audit() -> None:
 def audit_verify(noted: str | None) -> None:
     """Exit 0 if every record is intact and none is missing; else name the first that is not."""
     settings = load_settings()
+    engine = make_engine(settings.database_url)
+    ready_database(engine, migrate=False)
     key = audit_log.audit_key(load_keyring(settings))
     chain = audit_log.Chain(key)
     head_file = audit_log.HeadFile(settings.audit_head_file, key)
@@ -37,7 +40,6 @@ def audit_verify(noted: str | None) -> None:
         head = head_file.read()
     except audit_log.AuditError as error:
         _broken(str(error))
-    engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
         walk = audit_log.verify(session, chain, head)
         if walk.finding is None and head is None and walk.records:

@@ -9,11 +9,13 @@ from bot.settings import load_settings
 
 def _services():
     from bot.app import build_services
-    from storage.db import upgrade
+    from bot.startup import ready_database
+    from storage.db import make_engine
 
-    services = build_services(load_settings())
-    upgrade(services.engine)
-    return services
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    ready_database(engine, migrate=True)
+    return build_services(settings, engine)
 
 
 @click.group()

@@ -193,8 +193,10 @@ def role_grants():
     waiting = grants.pending(db())
     audit.append(db(), actor=actor(), action="view_grants", now=now(),
                  detail=f"shown={len(waiting)}")
+    names = {f"officer:{o.id}": o.display_name
+             for o in db().execute(select(Officer)).scalars()}
     return render_template("console/grants.html", waiting=waiting, office_name=office_name,
-                           error=request.args.get("error"), me_actor=actor())
+                           error=request.args.get("error"), me_actor=actor(), names=names)
 
 
 @console.post("/grants/<int:grant_id>/<decision>")

@@ -8,9 +8,17 @@ in every process and never reversible from the database), and counted in the dat
 
 Each hit is its own short transaction, committed at once: a hot counter is never held
 while a request goes on to hash a password or file a tip.
+
+A refusal is also remembered in the process for a few seconds (never longer than the
+block or window it comes from), so a flood from a refused client is answered without
+touching the database: the count that refused it stays in the database, the memory only
+spares asking again. A flood's requests then cost a few milliseconds each, which is what
+leaves the web's threads to LINE's webhook (bench/abuse.py).
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from flask import current_app, request
 
@@ -28,6 +36,9 @@ TRACK = Rule("track", limit=30, window=600)
 # (about 0.15 s of a core each: at most ~0.3 of a core, whatever the flood).
 PASSWORD_CHECKS = Rule("password-checks", limit=20, window=10)
 EVERYONE = "all"
+REMEMBER = timedelta(seconds=5)
+MEMO = "refused"  # in Services.extras: bucket -> time until which it is refused here
+MEMO_SIZE = 10_000
 
 
 def _services():
@@ -42,5 +53,26 @@ def client_tag() -> str:
 def allow(rule: Rule, subject: str | None = None) -> bool:
     """Count one hit of `subject` (this client, unless given); False when over the limit."""
     services = _services()
+    subject = subject or client_tag()
+    bucket = f"{rule.name}:{subject}"
+    if refused_here(bucket):
+        return False
+    now = services.clock()
     with services.sessions() as session, session.begin():
-        return limits.hit(session, rule, subject or client_tag(), services.clock())
+        allowed = limits.hit(session, rule, subject, now)
+    if not allowed:
+        remember_refusal(bucket, now + min(REMEMBER, timedelta(seconds=rule.window)))
+    return allowed
+
+
+def refused_here(bucket: str) -> bool:
+    """This process refused `bucket` moments ago, and the refusal still stands."""
+    until = _services().extras.get(MEMO, {}).get(bucket)
+    return until is not None and until > _services().clock()
+
+
+def remember_refusal(bucket: str, until: datetime) -> None:
+    memo = _services().extras.setdefault(MEMO, {})
+    if len(memo) >= MEMO_SIZE:  # a flood from ever new addresses: start over
+        memo.clear()
+    memo[bucket] = min(until, _services().clock() + REMEMBER)

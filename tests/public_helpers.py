@@ -7,6 +7,7 @@ import re
 
 from PIL import Image
 
+from bot.limits import MEMO
 from storage import limits
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -17,6 +18,7 @@ def reset_limits(client) -> None:
     services = client.application.extensions["tambon"]
     with services.sessions() as session, session.begin():
         limits.reset(session)
+    services.extras.pop(MEMO, None)  # and what this process remembers of refusals
 
 
 def csrf_of(html: str) -> str:

@@ -82,7 +82,18 @@ def is_locked(officer: Officer, now: datetime) -> bool:
 
 
 def _gate(attempt: Attempt, device: OfficerDevice | None) -> str:
-    return f"device:{device.token_hash}" if device is not None else f"source:{attempt.source}"
+    return f"device:{device.token_hash}" if device is not None else source_key(attempt)
+
+
+def source_key(attempt: Attempt) -> str:
+    return f"source:{attempt.source}"
+
+
+def source_blocked_until(session: Session, attempt: Attempt, now: datetime
+                         ) -> datetime | None:
+    """When the attempt's source is blocked, until when (for the web to remember)."""
+    tally = limits.tally(session, source_key(attempt))
+    return tally.blocked_until if tally.blocked(now) else None
 
 
 def _gate_failure(session: Session, gate: str, now: datetime) -> None:

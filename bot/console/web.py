@@ -250,9 +250,16 @@ def login():
         abort(400, text("console_csrf_failed"))
     if g.console_session is not None:
         g.console_session.ended_at = now()
+    tried = attempt()
+    remembered = f"sign-in-{sign_in.source_key(tried)}"
+    if tried.device is None and limits.refused_here(remembered):
+        return _login_page(sign_in.SIGN_IN_FAILED, 401)  # a blocked source: no database
     result = sign_in.sign_in_password(db(), services().vault, request.form.get("username", ""),
-                                       request.form.get("password", ""), now(), attempt())
+                                       request.form.get("password", ""), now(), tried)
     if not result.ok:
+        blocked = sign_in.source_blocked_until(db(), tried, now())
+        if blocked is not None:
+            limits.remember_refusal(remembered, blocked)
         return _login_page(result.error, 401)
     g.new_cookie = result.token
     if result.needs_enrolment:

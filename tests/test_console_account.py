@@ -14,6 +14,7 @@ from tests.test_console_support import (
     PASSWORD,
     audit_rows,
     csrf_from,
+    enrol_page,
     forget_totp,
     make_officer,
     page_csrf,
@@ -22,7 +23,6 @@ from tests.test_console_support import (
 
 NEW_PASSWORD = "รหัสผ่านใหม่ของฉัน-2569"
 _SECRET_RE = re.compile(r'<code id="totp-secret">([A-Z2-7 ]+)</code>')
-_PENDING_RE = re.compile(r'name="pending" value="([^"]+)"')
 
 
 def _html(response) -> str:
@@ -104,16 +104,6 @@ def test_ten_wrong_current_passwords_lock_the_account(client, services, clock):
     assert len(audit_rows(services, "account_locked")) == 1
 
 
-def _enrol_page(client) -> tuple[str, bytes, str]:
-    """(the page, the seed it shows, the sealed pending value)."""
-    response = client.get("/console/account/totp")
-    assert response.status_code == 200
-    html = _html(response)
-    secret = _SECRET_RE.search(html).group(1).replace(" ", "")
-    seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return html, seed, _PENDING_RE.search(html).group(1)
-
-
 def _confirm(client, pending: str, code: str, current: str | None = PASSWORD):
     data = {"csrf_token": page_csrf(client, "/console/account"), "pending": pending,
             "code": code}
@@ -129,7 +119,7 @@ def test_setting_up_my_own_totp(client, services, clock):
     assert sign_in(client, "somchai").location.endswith("/console/account/totp")
     other = _another_browser(services)
     sign_in(other, "somchai")
-    html, seed, pending = _enrol_page(client)
+    html, seed, pending = enrol_page(client)
     # drawn on the server, as inline SVG, with the otpauth URI beside it
     assert '<svg' in html and 'class="segno"' in html and "<img" not in html
     assert "otpauth://totp/" in html and "somchai" in html
@@ -171,11 +161,11 @@ def test_a_set_up_page_from_another_browser_does_not_work_here(client, services,
     sign_in(client, "somchai")
     other = _another_browser(services)
     sign_in(other, "somchai")
-    _, seed, pending = _enrol_page(other)
+    _, seed, pending = enrol_page(other)
     response = _confirm(client, pending, credentials.totp_code(seed, clock()))
     assert response.status_code == 400 and "หมดอายุ" in _html(response)
     # nor does an old one
-    _, seed, pending = _enrol_page(client)
+    _, seed, pending = enrol_page(client)
     clock.advance(minutes=16)
     client.get("/console/queue")  # keeps the session alive
     response = _confirm(client, pending, credentials.totp_code(seed, clock()))
@@ -185,7 +175,7 @@ def test_a_set_up_page_from_another_browser_does_not_work_here(client, services,
 def test_replacing_my_totp(client, services, clock):
     _, old_seed = make_officer(services, "somchai")
     sign_in(client, "somchai", seed=old_seed, clock=clock)
-    html, seed, pending = _enrol_page(client)
+    html, seed, pending = enrol_page(client)
     assert "รหัสจากแอปเดิมจะใช้ไม่ได้อีก" in html
     clock.advance(seconds=30)
     no_password = _confirm(client, pending, credentials.totp_code(seed, clock()),
@@ -214,7 +204,7 @@ def test_a_custodian_without_totp_sets_it_up_before_anything_else(client, servic
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.location.endswith("/console/account/totp"), path
-    html, seed, pending = _enrol_page(client)
+    html, seed, pending = enrol_page(client)
     assert "กรุณาตั้งค่าให้เสร็จก่อนเข้าใช้งาน" in html
     assert 'name="current_password"' not in html  # the password was just typed
     # nothing else may be posted either

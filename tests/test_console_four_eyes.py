@@ -4,9 +4,6 @@ sets up their second factors), requests and approves."""
 
 from __future__ import annotations
 
-import base64
-import re
-
 from sqlalchemy import select
 
 from bot.console import credentials
@@ -17,6 +14,7 @@ from tests.test_console_support import (
     audit_rows,
     case_of,
     csrf_from,
+    enrol_page,
     file,
     make_officer,
     page_csrf,
@@ -26,8 +24,6 @@ from tests.test_console_support import (
 SECRET_NAME = "นางสาวลับ ปกปิด"
 SECRET_PHONE = "086-111-2222"
 START_PASSWORD = "รหัสผ่านที่ผู้ดูแลตั้งให้-2569"
-_SECRET_RE = re.compile(r'<code id="totp-secret">([A-Z2-7 ]+)</code>')
-_PENDING_RE = re.compile(r'name="pending" value="([^"]+)"')
 
 
 def _html(response) -> str:
@@ -53,11 +49,9 @@ def _first_sign_in(services, clock, username: str):
     browser = _browser(services)
     response = sign_in(browser, username, password=START_PASSWORD)
     assert response.location.endswith("/console/account/totp"), response.location
-    html = _html(browser.get("/console/account/totp"))
-    secret = _SECRET_RE.search(html).group(1).replace(" ", "")
-    seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    html, seed, pending = enrol_page(browser)
     done = browser.post("/console/account/totp", data={
-        "csrf_token": csrf_from(html), "pending": _PENDING_RE.search(html).group(1),
+        "csrf_token": csrf_from(html), "pending": pending,
         "code": credentials.totp_code(seed, clock())})
     assert done.status_code == 303
     SEEDS[username] = seed

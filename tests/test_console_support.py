@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from sqlalchemy import select
@@ -14,6 +15,8 @@ from storage.models import AuditRecord, Case
 PASSWORD = "ทุ่งโพธิ์-password-2569"
 LINE_ID = "U" + "d" * 32
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+_SECRET_RE = re.compile(r'<code id="totp-secret">([A-Z2-7 ]+)</code>')
+_PENDING_RE = re.compile(r'name="pending" value="([^"]+)"')
 
 
 # Each officer's TOTP seed, by username: `sign_in` types the code from it.
@@ -74,6 +77,17 @@ def sign_in(client, username: str, password: str = PASSWORD, seed: bytes | None 
         response = client.post("/console/totp", environ_base=environ, data={
             "code": credentials.totp_code(seed, clock()), "csrf_token": csrf_from(form)})
     return response
+
+
+def enrol_page(client) -> tuple[str, bytes, str]:
+    """The page setting up a second factor: (the page, the seed it shows, the sealed
+    pending value its form carries)."""
+    response = client.get("/console/account/totp")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    secret = _SECRET_RE.search(html).group(1).replace(" ", "")
+    seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return html, seed, _PENDING_RE.search(html).group(1)
 
 
 def page_csrf(client, path: str = "/console/") -> str:

@@ -12,9 +12,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from bot.console import credentials
-from storage.models import Officer
 from tests.browser.steps import sign_in, sign_out, submit
-from tests.test_console_support import LINE_ID, PASSWORD, case_of, file, make_officer
+from tests.test_console_support import (
+    LINE_ID,
+    PASSWORD,
+    case_of,
+    file,
+    forget_totp,
+    make_officer,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +52,7 @@ def test_wrong_totp_code_shows_thai_error(browser, live_server, services, clock)
 
 def test_custodian_sets_up_totp_at_firstsign_in(browser, live_server, services, clock):
     officer_id, _ = make_officer(services, "cust", office="palad", roles=("custodian",))
-    with services.sessions() as session, session.begin():
-        session.get(Officer, officer_id).sealed_totp = None
+    forget_totp(services, officer_id, "cust")
     sign_in(browser, live_server, "cust")
     assert browser.current_url.endswith("/console/account/totp")
     qr = browser.find_element(By.CSS_SELECTOR, "#qr svg")

@@ -140,6 +140,10 @@ def test_the_procfile_web_says_it_in_one_line_per_process(tmp_path, env, words):
         upgrade(make_engine(env["DATABASE_URL"]))
     done = _run(_procfile_web(free_port()), tmp_path, timeout=120, **env)
     assert done.returncode != 0
-    ours = [line for line in (done.stderr + done.stdout).splitlines() if "tambon:" in line]
+    said = done.stderr + done.stdout
+    ours = [line for line in said.splitlines() if "tambon:" in line]
     assert ours and all(words in line for line in ours), done.stderr[-3000:]
-    assert "Traceback" not in done.stderr + done.stdout, done.stderr[-3000:]
+    # No traceback through our code. (When several workers fail to boot at once, gunicorn
+    # itself may print one from its arbiter while halting: gunicorn's, not ours.)
+    assert f'File "{ROOT / "bot"}' not in said, said[-3000:]
+    assert "Traceback" not in said or "gunicorn/arbiter.py" in said, said[-3000:]

@@ -60,7 +60,6 @@ class SignIn:
     ok: bool
     error: str | None = None  # text key
     token: str | None = None  # the new session's cookie value
-    needs_totp: bool = False
     needs_enrolment: bool = False  # no second factor set up yet
     device_token: str | None = None  # a new known-device cookie to set
 
@@ -208,7 +207,7 @@ def sign_in_password(session: Session, vault: Vault, username: str, password: st
                      detail="password; totp enrolment owed")
         return SignIn(True, token=token, needs_enrolment=True)
     token = new_session(session, officer, STAGE_TOTP, now)
-    return SignIn(True, token=token, needs_totp=True)
+    return SignIn(True, token=token)
 
 
 def sign_in_totp(session: Session, vault: Vault, console_session: ConsoleSession,

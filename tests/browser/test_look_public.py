@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from selenium.webdriver.common.by import By
 
-from bot.public.web import TIP_LIMIT, TRACK_LIMIT
 from handlers.stats import fiscal_year_bounds
 from handlers.thai_dates import fiscal_year
 from tests.browser.layout import look
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.browser
 STORY = ("ไฟถนนหน้าโรงเรียนบ้านหนองบัว หมู่ 7 ดับมาสองสัปดาห์แล้ว ตอนกลางคืนมืดมาก "
          "เด็กนักเรียนกลับบ้านค่ำต้องเดินผ่านทุกวัน")
 COMMENT = "เจ้าหน้าที่ตอบช้าไปหน่อย แต่สุภาพดีค่ะ"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    TIP_LIMIT.reset()
-    TRACK_LIMIT.reset()
 
 
 @pytest.fixture

@@ -178,6 +178,10 @@ def run(db: str, seconds: float, clients: int, quiet: float,
     return results
 
 
+def _ms(value: float | None) -> str:
+    return f"{'-':>10}" if value is None else f"{value:>10.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -193,10 +197,11 @@ def main() -> None:
     results = run(args.db, args.seconds, args.clients, args.wait_quiet, targets)
     print(f"\n== {args.db}: webhook acknowledgement at {ACK_RATE:g} events/s, "
           f"{args.clients} clients at each of {', '.join(targets)}")
-    print(f"{'phase':<28}{'sent':>7}{'ok':>7}{'p50ms':>8}{'p99ms':>8}{'maxms':>9}  flood got")
+    print(f"{'phase':<28}{'sent':>7}{'ok':>7}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}"
+          f"  flood got")
     for row in results:
-        print(f"{row['phase']:<28}{row['sent']:>7}{row['ok']:>7}{row['p50_ms']:>8}"
-              f"{row['p99_ms']:>8}{row['max_ms']:>9}  {row['flood']}")
+        print(f"{row['phase']:<28}{row['sent']:>7}{row['ok']:>7}{_ms(row['p50_ms'])}"
+              f"{_ms(row['p99_ms'])}{_ms(row['max_ms'])}  {row['flood']}")
     for row in results[1:]:
         ok = row["p99_ms"] is not None and row["p99_ms"] < TARGET_ACK_P99_MS
         print(f"target: ack p99 < {TARGET_ACK_P99_MS:g} ms, {row['phase']}: "

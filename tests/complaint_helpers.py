@@ -8,7 +8,9 @@ import re
 from PIL import Image
 from sqlalchemy import select
 
+from storage import audit, case_vault
 from storage.models import Case
+from storage.models.cases import IDENTITY_FIELDS
 from tests.line_helpers import texts_of
 
 NAME = "สมชาย ใจกล้าหาญ"
@@ -98,3 +100,14 @@ def image_event(line_user, message_id: str, **extra) -> dict:
 def file_event(line_user, message_id: str, name: str, size: int) -> dict:
     return line_user.event("message", message={"type": "file", "id": message_id,
                                                "fileName": name, "fileSize": size})
+
+
+def sealed_field(session, vault, case: Case, field: str) -> str | None:
+    """A sealed field of `case` as stored. An identity field opens only through the vault's
+    audited door, so this writes the audit record of its opening, as identity.py does."""
+    key = case_vault.case_key(vault, case)
+    if field not in IDENTITY_FIELDS:
+        return case_vault.read_field(vault, key, case, field)
+    opening = audit.append(session, actor="test", action="identity_open", now=case.created_at,
+                           case_code=case.code, detail=f"fields={field}; reason=test")
+    return case_vault.open_identity_fields(vault, key, case, (field,), opening).get(field)

@@ -6,10 +6,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage import audit, case_vault
+from storage import case_vault
 from storage.models import Case, Conversation, OutboxMessage
 from storage.models.drafts import DraftFile
-from tests.complaint_helpers import NAME, PHONE, STORY, case_by_code, file_complaint
+from tests.complaint_helpers import (
+    NAME,
+    PHONE,
+    STORY,
+    case_by_code,
+    file_complaint,
+    sealed_field,
+)
 from tests.line_helpers import quick_reply_labels, texts_of
 
 
@@ -41,12 +48,7 @@ def test_full_conversation_files_a_case(line_user, sessions, vault, kind, mode):
         else:
             assert case.user_key == vault.blind_index(line_user.user_id, "line-user")
             assert {"name", "phone", "line_user_id"} <= fields
-            # identity opens only with the audit record of its opening
-            opening = audit.append(session, actor="test", action="identity_open",
-                                   now=case.created_at, case_code=case.code,
-                                   detail="fields=name; reason=test")
-            assert case_vault.open_identity_fields(vault, key, case, ("name",),
-                                                   opening) == {"name": NAME}
+            assert sealed_field(session, vault, case, "name") == NAME
         # the draft is gone once the receipt is sent
         assert session.execute(select(Conversation)).first() is None
         assert session.execute(select(DraftFile)).first() is None

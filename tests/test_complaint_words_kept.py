@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from handlers.flows.complaint_input import choose_mode, read_phone
-from storage import case_vault
 from storage.models import Case
-from tests.complaint_helpers import NAME, PHONE, finish_complaint
+from tests.complaint_helpers import NAME, PHONE, finish_complaint, sealed_field
 from tests.line_helpers import quick_reply_labels, texts_of
 
 FIRST = "ไม่มีน้ำประปาใช้มาสามวันแล้ว หมู่ 4 ตั้งแต่วันจันทร์"
@@ -19,7 +18,7 @@ FORGOT = "ลืมบอกค่ะ บ้านเลขที่ 45 มี�
 def _case_field(sessions, vault, field: str) -> str | None:
     with sessions() as session:
         case = session.execute(select(Case)).scalar_one()
-        return case_vault.read_field(vault, case_vault.case_key(vault, case), case, field)
+        return sealed_field(session, vault, case, field)
 
 
 def _to_evidence(line_user, story: str, mode: str = "identified") -> None:

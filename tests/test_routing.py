@@ -238,7 +238,8 @@ def test_every_routing_text_key_exists():
 
 def test_as_json_has_the_cli_fields():
     decision = RoutingDecision(office="palad", kind="grievance")
-    assert set(decision.as_json()) == {"office", "kind", "implicated", "reasons"}
+    assert set(decision.as_json()) == {"office", "kind", "implicated", "reasons",
+                                       "accusation", "accusation_unsure", "outside"}
 
 
 # --- the command line ---------------------------------------------------------------------

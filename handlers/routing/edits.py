@@ -5,7 +5,8 @@ holding only the fields that differ from the YAML. `router_for` is what routing 
 every process (web and worker alike): it checks the edits' version at most every
 2 s (see `handlers.stamped_cache`) and rebuilds the router when it changed, so a save reaches every
 process within that time (the process that saved it, at once). With no edits it is the
-router of the files, `load_router`.
+router of the files, `load_router`. Either way it consults the manual index the service
+answers questions with (`handlers.manual.store.index_for`), the console's edits included.
 
 Office ids never change here: routing.yaml and the cases refer to them.
 """
@@ -18,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from handlers.manual.store import index_for as manual_index_for
 from handlers.routing.offices import Office, OfficesError, read_offices_file
 from handlers.routing.router import Router, build_router, load_router
 from handlers.stamped_cache import StampedCache, cache_key
@@ -94,8 +96,11 @@ def router_for(session: Session, org) -> Router:
             router = load_router(org.folder)
         return router
 
-    return _ROUTERS.get(cache_key(session, org.id), lambda: _stamp(session, org.id),
-                        rebuild)
+    router = _ROUTERS.get(cache_key(session, org.id), lambda: _stamp(session, org.id),
+                          rebuild)
+    # The manual the service answers with (the console's edits of it included, its own
+    # cache checked every 2 s) tells routing what a complaint is about.
+    return router.with_manual(lambda: manual_index_for(session, org))
 
 
 def offices_for(session: Session, org) -> dict[str, Office]:

@@ -6,14 +6,22 @@ boundary, so ปลัด never matches inside ปลัดอำเภอ and �
 overlap, the longer phrase wins (สำนักปลัด, an office, over ปลัด, an executive).
 
 Spaces, punctuation and abbreviation dots are ignored on both sides, so "นายก อบต."
-matches "นายกอบต" and "นายก อบต".
+matches "นายกอบต" and "นายก อบต". Phrases live in layers (who and what a text names; the
+words of an accusation), each layer matched on the same tokens on its own: the longer
+phrase wins within a layer, never across (หักเงิน|คนแก่ is demand + money in one layer
+though เงินคนแก่ is a subject in the other). A word typed one letter wrong (ผอ.ชาง, คนเกบภาษี) is
+mended to the phrase it misses, with the manual search's mender (handlers/manual/typos.py),
+over the phrases' own words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
+from handlers.manual.typos import Mender
 from handlers.thai import clean, tokenize
 
 # A tag says what a phrase means: (category, value), e.g. ("people", "finance").
@@ -26,65 +34,157 @@ class Hit:
     end: int
     phrase: str  # the phrase as written in the data, for reasons shown to officers
     tags: tuple[Tag, ...]
+    first: int = 0  # the hit's first token and the token after its last, in the text
+    last: int = 0
+
+    def has(self, category: str) -> bool:
+        return any(c == category for c, _ in self.tags)
+
+    def values(self, category: str) -> list[str]:
+        return [v for c, v in self.tags if c == category]
 
 
 def _compact(tokens: Iterable[str]) -> str:
     return "".join(tokens)
 
 
+# Thai letters, marks and digits, Latin letters and digits: a phrase of only these keeps
+# every character as a token's.
+_PLAIN = re.compile(r"[\u0e01-\u0e4e\u0e50-\u0e59A-Za-z0-9]*")
+
+
+def _squeeze(cleaned: str) -> str:
+    """A cleaned phrase without its spaces."""
+    return cleaned.replace(" ", "")
+
+
+MAIN = "main"
+
+
 class PhraseMatcher:
-    """A table of phrases, each with one or more tags, matched on whole tokens."""
+    """Tables of phrases (one a layer), each phrase with one or more tags, matched on whole
+    tokens."""
 
     def __init__(self) -> None:
-        self._table: dict[str, tuple[str, list[Tag]]] = {}
-        self._longest = 0
+        self._tables: dict[str, dict[str, tuple[str, list[Tag]]]] = {}
+        self._longest: dict[str, int] = {}
         self._words: frozenset[str] = frozenset()
-        self._pending: list[tuple[str, Tag]] = []
+        self._pending: list[tuple[str, Tag, str]] = []
+        self._segmenting: set[str] = set()
+        self._overlapping: set[str] = set()
+        self._mender: Mender | None = None
 
-    def add(self, phrase: str, tag: Tag) -> None:
-        self._pending.append((phrase, tag))
+    def add(self, phrase: str, tag: Tag, layer: str = MAIN, segments: bool = True) -> None:
+        """Add `phrase` with `tag` to `layer`. With `segments`, the phrase is also a word
+        of the tokenizer, so a text is cut where the phrase begins and ends; a layer of
+        compounds made of other words (แจก|ถุงยังชีพ) passes False, lest the compound
+        hide the words inside it from the other layers."""
+        self._pending.append((phrase, tag, layer))
+        if segments:
+            self._segmenting.add(phrase)
 
-    def compile(self) -> dict[str, tuple[str, list[Tag]]]:
-        """Segment every phrase once; returns the table (compact form -> phrase, tags)."""
+    def compile(self, spellable: Iterable[str] = (), spelled: Iterable[str] = ()
+                ) -> dict[str, tuple[str, list[Tag]]]:
+        """Build the tables; returns the main layer's (compact form -> phrase, tags). A
+        text's word one letter away from a word of `spellable` phrases (or of `spelled`,
+        already in the compact form a key has) is read as that word."""
         words = set()
-        for phrase, _tag in self._pending:
-            for part in clean(phrase).split(" "):
-                squeezed = _compact(tokenize(part))
-                if squeezed:
-                    words.add(squeezed)
-            whole = _compact(tokenize(clean(phrase)))
+        cleaned_of: dict[str, str] = {}
+        for phrase, _tag, _layer in self._pending:
+            cleaned = cleaned_of.get(phrase)
+            if cleaned is None:
+                cleaned = cleaned_of[phrase] = clean(phrase)
+            if phrase not in self._segmenting:
+                continue
+            words.update(w for w in map(_squeeze, cleaned.split(" ")) if w)
+            whole = _squeeze(cleaned)
             if whole:
                 words.add(whole)
         self._words = frozenset(words)
-        table: dict[str, tuple[str, list[Tag]]] = {}
-        for phrase, tag in self._pending:
-            key = self.key(phrase)
+        tables: dict[str, dict[str, tuple[str, list[Tag]]]] = {MAIN: {}}
+        keys: dict[str, str] = {}
+        for phrase, tag, layer in self._pending:
+            key = keys.get(phrase)
+            if key is None:
+                key = keys[phrase] = self.key(phrase, cleaned_of[phrase])
             if not key:
                 continue
-            shown, tags = table.setdefault(key, (phrase, []))
+            shown, tags = tables.setdefault(layer, {}).setdefault(key, (phrase, []))
             if tag not in tags:
                 tags.append(tag)
-        self._table = table
-        self._longest = max((len(k) for k in table), default=0)
-        return table
+        self._tables = tables
+        self._longest = {layer: max((len(k) for k in t), default=0)
+                         for layer, t in tables.items()}
+        spell = {keys.get(p) or self.key(p) for p in spellable} | set(spelled) | {
+            w for p in spellable for w in (cleaned_of.get(p) or clean(p)).split(" ")}
+        self._mender = Mender(sorted(w for w in spell if w), len) if spell else None
+        return tables[MAIN]
 
-    def key(self, phrase: str) -> str:
-        """The form a phrase is looked up by: its tokens, joined."""
+    def key(self, phrase: str, cleaned: str | None = None) -> str:
+        """The form a phrase is looked up by: its tokens, joined (what a text's tokens
+        joined give where the phrase stands in it). `cleaned`: the phrase already
+        cleaned."""
+        if cleaned is None:
+            cleaned = clean(phrase)
+        squeezed = _squeeze(cleaned)
+        if _PLAIN.fullmatch(squeezed):  # letters and digits only: nothing to drop
+            return squeezed
         return _compact(self.tokens(phrase))
 
     def tokens(self, text: str) -> list[str]:
-        return tokenize(clean(text), extra=self._words)
+        # Our words only (never the process-wide ones): the same words every call, so the
+        # tokenizer's dictionary is built once.
+        return tokenize(clean(text), extra=self._words, registered=False)
 
-    def find(self, text: str) -> list[Hit]:
+    def known(self, token: str) -> bool:
+        return token in self._words
+
+    def find(self, text: str, layer: str = MAIN) -> list[Hit]:
         """Non-overlapping matches in `text`, in reading order; longer phrases win."""
-        tokens = self.tokens(text)
+        return self.find_tokens(refine(self.mend(self.tokens(text))), layer)
+
+    def scan(self, text: str) -> tuple[list[str], dict[str, list[Hit]]]:
+        """The text's tokens (typos mended, then cut where either segmentation cuts) and
+        each layer's hits."""
+        tokens = refine(self.mend(self.tokens(text)))
+        return tokens, {layer: self.find_tokens(tokens, layer, layer in self._overlapping)
+                        for layer in self._tables}
+
+    def mend(self, tokens: list[str]) -> list[str]:
+        """`tokens` with words mistyped by one letter put back; a word put back is
+        segmented again (ผอ|ชา|ง -> ผอช่าง -> ผอ|ช่าง, whose parts make a person)."""
+        if self._mender is None:
+            return tokens
+        mended = self._mender.mend(tokens, self._unknown)
+        if mended is tokens or mended == tokens:
+            return tokens
+        typed = set(tokens)
+        out: list[str] = []
+        for t in mended:
+            out.extend([t] if t in typed else self.tokens(t))
+        return out
+
+    def _unknown(self, token: str) -> bool:
+        """A token that may be mistyped: no word of ours, nor of Thai (มา|ซ่อม is no
+        mistyped อาซ่อม), nor a number."""
+        return (token not in self._words and not token.isdigit()
+                and token not in self._mender.dictionary)
+
+    def overlapping(self, layer: str) -> None:
+        """Find every phrase of `layer`, overlapping ones too (parts that are put together
+        afterwards: คน|แจกเบี้ย inside คน|แจก|เบี้ย|คนพิการ, where เบี้ยคนพิการ is longer)."""
+        self._overlapping.add(layer)
+
+    def find_tokens(self, tokens: list[str], layer: str = MAIN, overlapping: bool = False
+                    ) -> list[Hit]:
         joined = _compact(tokens)
         bounds = [0]
         for tok in tokens:
             bounds.append(bounds[-1] + len(tok))
+        at = {b: i for i, b in enumerate(bounds)}
         candidates: list[tuple[int, int]] = []
-        table = self._table
-        longest = self._longest
+        table = self._tables.get(layer, {})
+        longest = self._longest.get(layer, 0)
         for a, start in enumerate(bounds):
             for end in bounds[a + 1:]:
                 if end - start > longest:
@@ -94,11 +194,32 @@ class PhraseMatcher:
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
         taken: list[tuple[int, int]] = []
         for start, end in candidates:
-            if all(end <= s or start >= e for s, e in taken):
+            if overlapping or all(end <= s or start >= e for s, e in taken):
                 taken.append((start, end))
         taken.sort()
         hits = []
         for start, end in taken:
             phrase, tags = table[joined[start:end]]
-            hits.append(Hit(start, end, phrase, tuple(tags)))
+            hits.append(Hit(start, end, phrase, tuple(tags), at[start], at[end]))
         return hits
+
+
+def refine(tokens: list[str]) -> list[str]:
+    """`tokens` cut again where pythainlp's own dictionary cuts each of them.
+
+    The routing words make the tokenizer keep a phrase whole (เบี้ยคนพิการ), which would
+    hide a phrase of another layer ending inside it (คน|แจก|เบี้ย, a person); cutting where
+    either segmentation cuts lets every layer find its phrases, and a phrase still needs
+    a cut at both its ends (ตี is never found in ตีน)."""
+    out: list[str] = []
+    for token in tokens:
+        out.extend(_cut(token))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _cut(token: str) -> tuple[str, ...]:
+    parts = tokenize(token, registered=False)
+    if len(parts) < 2 or "".join(parts) != token:
+        return (token,)
+    return tuple(parts)

@@ -42,6 +42,9 @@ class Office:
     names: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     description: str = ""
+    # what villagers call its people, and the work they do (people forms: people.py)
+    titles: tuple[str, ...] = ()
+    work: tuple[str, ...] = ()
     outside_bodies: tuple[dict[str, str], ...] = field(default=())
 
     @property
@@ -157,6 +160,8 @@ def parse_offices(raw: object, path: Path) -> dict[str, Office]:
             subjects=_text_list(path, office_id, "subjects", entry.get("subjects")),
             names=_text_list(path, office_id, "names", entry.get("names")),
             people=_text_list(path, office_id, "people", entry.get("people")),
+            titles=_text_list(path, office_id, "titles", entry.get("titles")),
+            work=_text_list(path, office_id, "work", entry.get("work")),
             description=str(entry.get("description") or ""),
             outside_bodies=_outside_bodies(path, office_id, entry.get("outside_bodies")),
         )

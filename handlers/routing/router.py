@@ -1,24 +1,30 @@
 """Which office a case goes to, and which offices may never see it.
 
-The rules (issue 5), in the order they are applied:
+The rules, in the order they are applied:
 
-1. Kind: the citizen's choice wins. With no choice, corruption words make it a
-   corruption complaint, anything else a grievance. A grievance whose text describes
-   bribery, kickbacks, fake receipts, bid rigging and the like is raised to corruption
-   (`raised_to_corruption`), and the flow asks the citizen to confirm.
-2. Implicated: the people a text names are implicated when the text accuses them (it is
-   a corruption complaint, or it contains corruption or misconduct words). Each office
-   whose people or name are named is implicated; a bare "เจ้าหน้าที่" implicates the office
-   the text is about. A person (an officer by title, an executive, the ปลัด, a council
-   member) named in a grievance is accused even without such words, unless the text only
-   addresses them ("ฝากถึงท่านนายก") or passes on what they said. An accused executive
-   implicates every office inside the organization: none reviews a complaint about its
-   superiors.
-3. Office: executives implicated -> oversight. Corruption -> the first office of the
-   corruption chain not implicated (palad's centre, else chief, else oversight). Anything
-   else -> the office whose subjects the text is about (palad when none); but when the
-   text accuses our people, it is a complaint about their conduct and goes to the first
-   office of the fallback chain not implicated (palad's complaint centre, else chief).
+1. What the text says (handlers/routing/accusation.py, people.py, subjects.py): the
+   wrongdoing it describes (patterns: verb + money, a bribe's name, refusing a request,
+   rudeness ...), the people it names (an office's people in every form villagers use,
+   a word for an official, an executive, someone outside the organization), and the
+   offices whose matters it is about (the routing words and the service manual).
+2. Accused: the text accuses someone of ours when it describes wrongdoing beside a person
+   of ours or a word for an official, or wrongdoing that is sure alone (เรียกเงิน, สินบน).
+   An executive, the ปลัด or a council member named in a grievance or a corruption
+   complaint is accused even without such words, unless the text only addresses them
+   ("ฝากถึงท่านนายก") or passes on what they said. Unsure: wrongdoing that needs a person
+   with nobody named, or a person of ours named in a grievance with no wrongdoing. The
+   flow then asks the citizen one question; until answered, routing.yaml's `when_unsure`
+   says what the text is taken for (an accusation: nobody accused sees it).
+3. Implicated: when the text accuses, each office whose people or name it names; a word
+   for an official, or wrongdoing with nobody named, implicates the office the text is
+   about. An accused executive implicates every office inside the organization.
+4. Kind: the citizen's choice wins. With no choice, money asked for, taken, cut or kept
+   makes it a corruption complaint, anything else a grievance. A grievance with such money
+   is raised to corruption (`raised_to_corruption`; the flow asks to confirm).
+5. Office: executives accused -> oversight. Corruption -> the first office of the
+   corruption chain not implicated (palad's centre, else chief, else oversight). An
+   accusation -> the first office of the fallback chain not implicated (the complaint
+   centre). Anything else -> the office the text is about (palad when none).
 
 Whatever the data says, the office chosen is never an implicated one: `route` checks it
 last and raises rather than return such a decision.
@@ -26,32 +32,54 @@ last and raises rather than return such a decision.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from handlers.routing.matcher import Hit, PhraseMatcher
+from handlers.manual.org_index import index_for_org
+from handlers.manual.schema import ManualError
+from handlers.routing.accusation import LAYER as ACCUSATION
+from handlers.routing.accusation import Wrongdoing, find_wrongdoing
+from handlers.routing.matcher import MAIN, Hit, PhraseMatcher
 from handlers.routing.offices import (
     KINDS,
     OFFICES_FILE,
     Office,
-    OfficesError,
     PhraseConflict,
     parse_offices,
     read_offices_file,
 )
+from handlers.routing.people import LAYER as PEOPLE_PARTS
+from handlers.routing.people import compose, merge
+from handlers.routing.people import parts as people_parts
+from handlers.routing.rules import ROUTING_FILE, RoutingRules, load_rules
+from handlers.routing.subjects import Subjects, score_subjects
 from handlers.texts import text
+from handlers.thai import clean
 
-ROUTING_FILE = "routing.yaml"
-_WORD_LISTS = (
-    "not_ours", "staff", "corruption", "misconduct", "addressing_before", "addressing_after",
-)
+# Categories of the main layer that name a person.
+PERSONS = ("people", "name", "executive", "outside", "staff", "not_ours")
 
 
 @dataclass
 class RoutingDecision:
+    """Where a case goes and why.
+
+    Besides the office: `accusation` is True when the decision treats the text as
+    accusing someone of the organization (then no implicated office receives it);
+    `accusation_unsure` when the text alone does not tell (ask the citizen "เรื่องนี้
+    เกี่ยวกับเจ้าหน้าที่เรียกรับเงินหรือใช้อำนาจไม่ถูกต้องหรือไม่" and route again with
+    `accusation=` the answer, which `accusation_answer` echoes); `money` when money or
+    things were asked for, taken, cut or kept; `wrongdoing` the words that showed it;
+    `subjects` the offices whose matters the text names, best first; `outside` the
+    outside bodies (district, police) that can act on people the text names.
+
+    A text "reports something" (a grievance or an accusation worth filing, issue 17) when
+    `reports_something`: it accuses, may accuse, names a matter of an office, or names
+    someone outside. Whether it is a question rather than a report is the caller's call.
+    """
+
     office: str
     kind: str
     implicated: list[str] = field(default_factory=list)
@@ -60,6 +88,18 @@ class RoutingDecision:
     outside_bodies: list[dict] = field(default_factory=list)
     chosen_kind: str | None = None  # what the citizen chose, None when inferred
     executives: list[str] = field(default_factory=list)  # executive titles accused
+    accusation: bool = False
+    accusation_unsure: bool = False
+    accusation_answer: bool | None = None
+    money: bool = False
+    wrongdoing: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    outside: list[dict] = field(default_factory=list)
+
+    @property
+    def reports_something(self) -> bool:
+        return bool(self.accusation or self.accusation_unsure or self.subjects
+                    or self.outside or self.executives)
 
     def as_json(self) -> dict:
         return {
@@ -67,120 +107,107 @@ class RoutingDecision:
             "kind": self.kind,
             "implicated": list(self.implicated),
             "reasons": list(self.reasons),
+            "accusation": self.accusation,
+            "accusation_unsure": self.accusation_unsure,
+            "outside": [b["id"] for b in self.outside],
         }
 
 
-@dataclass(frozen=True)
-class RoutingRules:
-    default_office: str
-    corruption_chain: tuple[str, ...]
-    fallback_chain: tuple[str, ...]
-    oversight_office: str
-    executives: tuple[tuple[str, str, tuple[str, ...]], ...]  # (group, label, titles)
-    words: dict[str, tuple[str, ...]]
+@dataclass
+class _Named:
+    """Who a text names, each not merely addressed: (hit, office / group / body id)."""
+
+    ours: list[tuple[Hit, str]] = field(default_factory=list)  # an office's people
+    offices: list[tuple[Hit, str]] = field(default_factory=list)  # an office by its name
+    executives: list[tuple[Hit, str]] = field(default_factory=list)
+    staff: list[Hit] = field(default_factory=list)
+    outside: list[tuple[Hit, str]] = field(default_factory=list)
+    others: list[Hit] = field(default_factory=list)  # outside people no body answers for
+
+    @property
+    def anyone_outside(self) -> bool:
+        return bool(self.outside or self.others)
+
+    @property
+    def anyone_of_ours(self) -> bool:
+        return bool(self.ours or self.offices or self.executives or self.staff)
 
 
-def _load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
-    if not path.is_file():
-        raise OfficesError(f"{path}: file is missing")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as bad:
-        raise OfficesError(f"{path}: not valid YAML: {bad}") from bad
-    if not isinstance(raw, dict):
-        raise OfficesError(f"{path}: expected a mapping")
+@dataclass
+class _Reading:
+    """What the text is taken to say about wrongdoing."""
 
-    def office_id(name: str) -> str:
-        value = raw.get(name)
-        if value not in offices:
-            raise OfficesError(
-                f"{path}: field {name!r}: {value!r} is not an office of offices.yaml "
-                f"({', '.join(offices)})"
-            )
-        return value
-
-    def chain(name: str) -> tuple[str, ...]:
-        value = raw.get(name)
-        if not isinstance(value, list) or not value:
-            raise OfficesError(f"{path}: field {name!r}: expected a list of office ids")
-        for item in value:
-            if item not in offices:
-                raise OfficesError(
-                    f"{path}: field {name!r}: {item!r} is not an office of offices.yaml"
-                )
-        return tuple(value)
-
-    oversight = office_id("oversight_office")
-    if not offices[oversight].outside_bodies:
-        raise OfficesError(
-            f"offices.yaml: office {oversight!r}: field 'outside_bodies': the oversight "
-            f"office must list the outside bodies that receive complaints"
-        )
-    corruption_chain = chain("corruption_chain")
-    fallback_chain = chain("fallback_chain")
-    for name, value in (("corruption_chain", corruption_chain),
-                        ("fallback_chain", fallback_chain)):
-        if value[-1] != oversight:
-            raise OfficesError(
-                f"{path}: field {name!r}: must end with the oversight office {oversight!r}, "
-                f"so a case always has somewhere to go"
-            )
-
-    executives = []
-    groups = raw.get("executives")
-    if not isinstance(groups, list) or not groups:
-        raise OfficesError(f"{path}: field 'executives': expected a list of groups")
-    for i, group in enumerate(groups):
-        if not isinstance(group, dict) or not group.get("group") or not group.get("titles"):
-            raise OfficesError(
-                f"{path}: field 'executives': item {i + 1} needs 'group' and 'titles'"
-            )
-        titles = tuple(str(t).strip() for t in group["titles"] if str(t).strip())
-        executives.append((str(group["group"]), str(group.get("label") or group["group"]),
-                           titles))
-
-    words: dict[str, tuple[str, ...]] = {}
-    for name in _WORD_LISTS:
-        value = raw.get(name) or []
-        if not isinstance(value, list):
-            raise OfficesError(f"{path}: field {name!r}: expected a list of words")
-        words[name] = tuple(str(w).strip() for w in value if str(w).strip())
-    if not words["corruption"]:
-        raise OfficesError(f"{path}: field 'corruption': the corruption vocabulary is empty")
-
-    return RoutingRules(
-        default_office=office_id("default_office"),
-        corruption_chain=corruption_chain,
-        fallback_chain=fallback_chain,
-        oversight_office=oversight,
-        executives=tuple(executives),
-        words=words,
-    )
+    accused: bool
+    unsure: bool
+    money: bool
+    wrongs: list[Wrongdoing]
 
 
 class Router:
-    def __init__(self, offices: dict[str, Office], rules: RoutingRules, org_dir: Path):
+    def __init__(self, offices: dict[str, Office], rules: RoutingRules, org_dir: Path,
+                 manual=None):
         self.offices = offices
         self.rules = rules
         self.org_dir = org_dir
         self.internal = tuple(o for o in offices if o != rules.oversight_office)
         self._exec_labels = {group: label for group, label, _ in rules.executives}
-        self._matcher = PhraseMatcher()
+        self._outside = {body.id: body for body in rules.outside}
+        self._weak = frozenset(rules.words.get("weak_subjects", ()))
+        # The manual index, asked for on each routing (the service's cache keeps it).
+        self._manual = manual if manual is not None else _files_manual(org_dir)
+        matcher = PhraseMatcher()
+        self._matcher = matcher
+        spellable: list[str] = []
         for office in offices.values():
             for phrase in office.subjects:
-                self._matcher.add(phrase, ("subject", office.id))
+                matcher.add(phrase, ("subject", office.id))
             for phrase in office.names:
-                self._matcher.add(phrase, ("name", office.id))
+                matcher.add(phrase, ("name", office.id))
             for phrase in office.people:
-                self._matcher.add(phrase, ("people", office.id))
+                matcher.add(phrase, ("people", office.id))
+            spellable += [*office.subjects, *office.names, *office.people]
+        for phrase, tag in people_parts(offices.values(), rules.people_forms):
+            matcher.add(phrase, tag, PEOPLE_PARTS, segments=False)
+        matcher.overlapping(PEOPLE_PARTS)
         for group, _label, titles in rules.executives:
             for phrase in titles:
-                self._matcher.add(phrase, ("executive", group))
+                matcher.add(phrase, ("executive", group))
+            spellable += titles
+        for body in rules.outside:
+            for phrase in body.titles:
+                matcher.add(phrase, ("outside", body.id))
         for name, phrases in rules.words.items():
+            if name in ("corruption", "misconduct"):
+                continue  # in the accusation layer, as patterns of one word
             for phrase in phrases:
-                self._matcher.add(phrase, (name, ""))
-        table = self._matcher.compile()
+                matcher.add(phrase, (name, ""))
+        for name, phrases in rules.accusation.classes.items():
+            for phrase in phrases:
+                matcher.add(phrase, (ACCUSATION, name), ACCUSATION)
+        spellable += rules.words["corruption"]
+        table = matcher.compile(spellable, self._composed_forms(offices, rules))
         self._check_conflicts(table)
+
+    @staticmethod
+    def _composed_forms(offices: dict[str, Office], rules: RoutingRules) -> set[str]:
+        """The people forms the parts make, in the compact form a typo is mended to."""
+        squeeze = {w: clean(w).replace(" ", "") for w in (
+            *rules.people_forms.before, *rules.people_forms.after,
+            *(w for o in offices.values() for w in (*o.titles, *o.work)))}
+        out = set()
+        for office in offices.values():
+            for word in (*office.titles, *office.work):
+                out.update(squeeze[b] + squeeze[word] for b in rules.people_forms.before)
+            for title in office.titles:
+                out.update(squeeze[title] + squeeze[a] for a in rules.people_forms.after)
+        return out
+
+    def with_manual(self, manual) -> Router:
+        """This router asking `manual` (a function returning the manual index) instead:
+        the service's index, with the console's edits of the manual."""
+        other = copy.copy(self)
+        other._manual = manual
+        return other
 
     def _check_conflicts(self, table: dict) -> None:
         for _key, (phrase, tags) in table.items():
@@ -201,97 +228,56 @@ class Router:
     # --- the decision -------------------------------------------------------------
 
     def hits(self, text_: str) -> list[Hit]:
-        return self._matcher.find(text_)
+        """Every phrase found in `text_` (who and what it names, and the words of an
+        accusation), in reading order."""
+        _tokens, layers = self._matcher.scan(text_)
+        main = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, [])), PERSONS)
+        persons = [(h.first, h.last) for h in main if any(h.has(c) for c in PERSONS)]
+        words = [h for h in layers.get(ACCUSATION, [])
+                 if not any(a <= h.first and h.last <= b for a, b in persons)]
+        return sorted([*main, *words], key=lambda h: (h.first, h.last))
 
-    def route(self, text_: str, kind: str | None = None, *, allow_raise: bool = True
-              ) -> RoutingDecision:
+    def manual(self):
+        """The manual index routing consults (None when the organization has none)."""
+        return self._manual()
+
+    def route(self, text_: str, kind: str | None = None, *, allow_raise: bool = True,
+              accusation: bool | None = None) -> RoutingDecision:
         """Decide the office for a case. `allow_raise=False` once the citizen declined
-        to have a grievance raised to corruption."""
+        to have a grievance raised to corruption. `accusation`: the citizen's answer when
+        asked whether the text is about an official taking money or misusing power (asked
+        when a decision had `accusation_unsure`); None when not asked."""
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
-        hits = self.hits(text_ or "")
-
-        def phrases(category: str) -> list[str]:
-            out: list[str] = []
-            for h in hits:
-                if any(c == category for c, _ in h.tags) and h.phrase not in out:
-                    out.append(h.phrase)
-            return out
-
-        corruption_words = phrases("corruption")
-        misconduct_words = phrases("misconduct")
+        _tokens, layers = self._matcher.scan(text_ or "")
+        hits = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, [])), PERSONS)
+        persons = [(h.first, h.last) for h in hits if any(h.has(c) for c in PERSONS)]
+        wrongs = find_wrongdoing(layers.get(ACCUSATION, []), self.rules.accusation, persons)
+        named = self._named(hits, passing_on=not wrongs)
+        subjects = score_subjects(hits, self._weak, self.manual(), self.rules.manual,
+                                  text_ or "", tuple(self.internal))
+        about = subjects.best
+        reading = self._read(named, wrongs, kind, accusation)
         reasons: list[str] = []
 
-        # 1. kind
+        # kind
         raised = False
         if kind is None:
-            final_kind = "corruption" if corruption_words else "grievance"
-        elif kind == "grievance" and corruption_words and allow_raise:
+            final_kind = "corruption" if reading.money else "grievance"
+        elif kind == "grievance" and reading.money and allow_raise:
             final_kind, raised = "corruption", True
         else:
             final_kind = kind
-        if corruption_words:
-            reasons.append(text("routing_reason_corruption_words",
-                                words=", ".join(corruption_words)))
+        reasons += self._wrong_reasons(reading)
         if raised:
             reasons.append(text("routing_reason_raised"))
 
-        # subjects: score each office by the subjects (and its people) the text names
-        scores: dict[str, float] = {}
-        first_seen: dict[str, int] = {}
-        subjects_of: dict[str, list[str]] = {}
-        for h in hits:
-            for category, office in h.tags:
-                if category not in ("subject", "name", "people"):
-                    continue
-                weight = 1.0 if category == "subject" else 0.5
-                scores[office] = scores.get(office, 0.0) + weight
-                first_seen.setdefault(office, h.start)
-                if category == "subject":
-                    subjects_of.setdefault(office, [])
-                    if h.phrase not in subjects_of[office]:
-                        subjects_of[office].append(h.phrase)
-        about = None
-        if scores:
-            about = max(scores, key=lambda o: (scores[o], -first_seen[o]))
-
-        # 2. implicated
-        accusing = final_kind == "corruption" or bool(corruption_words or misconduct_words)
-        if misconduct_words:
-            reasons.append(text("routing_reason_misconduct_words",
-                                words=", ".join(misconduct_words)))
-        implicated: list[str] = []
-        executives: list[str] = []
-        mentions: list[str] = []
-        for i, h in enumerate(hits):
-            for category, value in h.tags:
-                if (category == "name" and accusing) or (
-                        category == "people" and self._accused(hits, i, final_kind, accusing)):
-                    if value not in implicated:
-                        implicated.append(value)
-                    mentions.append(text("routing_reason_mentions", who=h.phrase,
-                                         office=self.offices[value].name))
-                elif category == "executive" and self._accused(
-                        hits, i, final_kind, accusing):
-                    if h.phrase not in executives:
-                        executives.append(h.phrase)
-                    mentions.append(text("routing_reason_mentions_executive",
-                                         who=h.phrase, group=self._exec_labels[value]))
-        if accusing:
-            staff = phrases("staff")
-            if staff and about is not None and about != self.rules.oversight_office:
-                if about not in implicated:
-                    implicated.append(about)
-                    mentions.append(text("routing_reason_mentions", who=staff[0],
-                                         office=self.offices[about].name))
+        # implicated
+        implicated, executives, mentions = self._implicated(named, reading, about)
         reasons.extend(dict.fromkeys(mentions))
-        if executives:
-            for office in self.internal:
-                if office not in implicated:
-                    implicated.append(office)
+        reasons += self._unsure_reasons(reading, accusation)
 
-        # 3. office
-        outside: list[dict] = []
+        # office
         if executives:
             office = self.rules.oversight_office
             reasons.append(text("routing_reason_to_oversight",
@@ -300,23 +286,20 @@ class Router:
             office = self._first_free(self.rules.corruption_chain, implicated, reasons)
             reasons.append(text("routing_reason_corruption_office",
                                 office=self.offices[office].name))
+        elif reading.accused:
+            # the case is about the conduct of our people: the complaint centre's
+            # business, whatever the matter they were handling
+            reasons.append(text("routing_reason_conduct"))
+            office = self._first_free(self.rules.fallback_chain, implicated, reasons)
         else:
-            preferred = about if about is not None else self.rules.default_office
+            office = about if about is not None else self.rules.default_office
             if about is None:
                 reasons.append(text("routing_reason_no_subject",
-                                    office=self.offices[preferred].name))
-            if implicated:
-                # the case is about the conduct of our people: the complaint centre's
-                # business, whatever the matter they were handling
-                reasons.append(text("routing_reason_conduct"))
-                office = self._first_free(self.rules.fallback_chain, implicated, reasons)
-            else:
-                office = preferred
-        if about is not None and subjects_of.get(about):
-            reasons.insert(0, text("routing_reason_subject",
-                                   subject=", ".join(subjects_of[about][:3])))
+                                    office=self.offices[office].name))
+        reasons[0:0] = self._subject_reasons(subjects, about)
+        outside_bodies = []
         if office == self.rules.oversight_office:
-            outside = [dict(b) for b in self.offices[office].outside_bodies]
+            outside_bodies = [dict(b) for b in self.offices[office].outside_bodies]
 
         if office in implicated:  # the guarantee, whatever the data says
             raise AssertionError(f"routing chose implicated office {office!r}")
@@ -326,29 +309,147 @@ class Router:
             implicated=implicated,
             reasons=reasons,
             raised_to_corruption=raised,
-            outside_bodies=outside,
+            outside_bodies=outside_bodies,
             chosen_kind=kind,
             executives=executives,
+            accusation=reading.accused or bool(executives),
+            accusation_unsure=reading.unsure,
+            accusation_answer=accusation if reading.unsure else None,
+            money=reading.money,
+            wrongdoing=[" … ".join(w.words) for w in reading.wrongs],
+            subjects=subjects.ranked(),
+            outside=[self._outside[b].as_dict() for b in dict.fromkeys(
+                body for _h, body in named.outside)],
         )
 
+    def _named(self, hits: list[Hit], passing_on: bool) -> _Named:
+        """Who the text names, less those it only addresses ("ฝากถึงท่านนายก") and, when
+        it describes no wrongdoing (`passing_on`), those whose words it passes on
+        ("ส.อบต. บอกให้มาแจ้ง"; with wrongdoing the one who said it did it:
+        "เจ้าหน้าที่บอกว่าถ้าให้เงิน...")."""
+        named = _Named()
+        for i, h in enumerate(hits):
+            if not any(h.has(c) for c in PERSONS) or self._addressed(hits, i, passing_on):
+                continue
+            for category, value in h.tags:
+                if category == "people":
+                    named.ours.append((h, value))
+                elif category == "name":
+                    named.offices.append((h, value))
+                elif category == "executive":
+                    named.executives.append((h, value))
+                elif category == "outside":
+                    named.outside.append((h, value))
+            if h.has("staff") and not h.has("people"):
+                named.staff.append(h)
+            if h.has("not_ours"):
+                named.others.append(h)
+        return named
+
+    def _read(self, named: _Named, wrongs: list[Wrongdoing], kind: str | None,
+              answer: bool | None) -> _Reading:
+        """Does the text accuse someone of ours; is it sure; is money involved."""
+        sure = any(w.sure for w in wrongs)
+        unsure = False
+        if wrongs and named.anyone_of_ours:
+            accused = True
+        elif sure:
+            # wrongdoing that accuses alone: an official nobody named, unless the text
+            # names who did it and that is someone outside (ผู้ใหญ่บ้านเรียกเงิน)
+            accused = not named.anyone_outside
+        elif wrongs:
+            accused, unsure = False, not named.anyone_outside
+        elif named.executives:
+            accused = kind in (None, "grievance", "corruption")
+        elif named.ours:
+            accused = kind == "corruption"
+            unsure = kind in (None, "grievance")
+        else:
+            accused = False
+        if unsure:
+            accused = answer if answer is not None else (
+                self.rules.when_unsure == "accusation")
+        counted = [w for w in wrongs if w.sure or accused]
+        return _Reading(accused, unsure, any(w.money for w in counted), counted)
+
+    def _implicated(self, named: _Named, reading: _Reading, about: str | None
+                    ) -> tuple[list[str], list[str], list[str]]:
+        """(implicated offices, accused executive titles, mentions for the reasons)."""
+        implicated: list[str] = []
+        executives: list[str] = []
+        mentions: list[str] = []
+        if not reading.accused and not named.executives:
+            return implicated, executives, mentions
+        if reading.accused:
+            for h, office in (*named.ours, *named.offices):
+                if office not in implicated:
+                    implicated.append(office)
+                mentions.append(text("routing_reason_mentions", who=h.phrase,
+                                     office=self.offices[office].name))
+            unnamed = not (named.ours or named.offices or named.executives)
+            if (named.staff or unnamed) and about is not None \
+                    and about != self.rules.oversight_office and about not in implicated:
+                implicated.append(about)
+                who = named.staff[0].phrase if named.staff else text("routing_unnamed")
+                mentions.append(text("routing_reason_mentions", who=who,
+                                     office=self.offices[about].name))
+        for h, group in named.executives:
+            if not reading.accused:
+                continue
+            if h.phrase not in executives:
+                executives.append(h.phrase)
+            mentions.append(text("routing_reason_mentions_executive",
+                                 who=h.phrase, group=self._exec_labels[group]))
+        for h, body in named.outside:
+            mentions.append(text("routing_reason_mentions_outside", who=h.phrase,
+                                 body=self._outside[body].name))
+        if executives:
+            for office in self.internal:
+                if office not in implicated:
+                    implicated.append(office)
+        return implicated, executives, mentions
+
+    def _wrong_reasons(self, reading: _Reading) -> list[str]:
+        out = []
+        money = [" … ".join(w.words) for w in reading.wrongs if w.money]
+        conduct = [" … ".join(w.words) for w in reading.wrongs if not w.money]
+        if money:
+            out.append(text("routing_reason_corruption_words", words=", ".join(money)))
+        if conduct:
+            out.append(text("routing_reason_misconduct_words", words=", ".join(conduct)))
+        return out
+
+    def _unsure_reasons(self, reading: _Reading, answer: bool | None) -> list[str]:
+        if not reading.unsure:
+            return []
+        if answer is not None:
+            return [text("routing_reason_answer_yes" if answer else "routing_reason_answer_no")]
+        return [text("routing_reason_unsure_accused" if reading.accused
+                     else "routing_reason_unsure_subject")]
+
+    def _subject_reasons(self, subjects: Subjects, about: str | None) -> list[str]:
+        if about is None:
+            return []
+        out = []
+        if subjects.words.get(about):
+            out.append(text("routing_reason_subject",
+                            subject=", ".join(subjects.words[about][:3])))
+        if subjects.entries.get(about):
+            out.append(text("routing_reason_manual",
+                            entries=", ".join(subjects.entries[about][:2])))
+        return out
+
     @staticmethod
-    def _accused(hits: list[Hit], i: int, kind: str, accusing: bool) -> bool:
-        """A person named in a corruption complaint or beside an accusing word is accused.
-        In a grievance they are accused even without one, unless the text only addresses
-        them ("ฝากนายช่าง...") or passes on what they said ("ส.อบต. บอกให้มาแจ้ง...")."""
-        if accusing:  # a corruption complaint, or corruption or misconduct words
-            return True
-        if kind != "grievance":
-            return False
+    def _addressed(hits: list[Hit], i: int, passing_on: bool) -> bool:
+        """The text only addresses the person ("ฝากนายช่าง...") or (with `passing_on`)
+        passes on what they said ("ส.อบต. บอกให้มาแจ้ง...")."""
         before = hits[i - 1] if i > 0 else None
         after = hits[i + 1] if i + 1 < len(hits) else None
-        if before is not None and before.end == hits[i].start and any(
-                c == "addressing_before" for c, _ in before.tags):
-            return False
-        if after is not None and after.start == hits[i].end and any(
-                c == "addressing_after" for c, _ in after.tags):
-            return False
-        return True
+        if before is not None and before.last == hits[i].first and before.has(
+                "addressing_before"):
+            return True
+        return passing_on and after is not None and after.first == hits[i].last \
+            and after.has("addressing_after")
 
     def _first_free(self, chain: tuple[str, ...], implicated: list[str],
                     reasons: list[str]) -> str:
@@ -390,7 +491,7 @@ def build_router(org_dir: str | Path, raw_offices: object | None = None) -> Rout
     if raw_offices is None:
         raw_offices = read_offices_file(org_dir)
     offices = parse_offices(raw_offices, org_dir / OFFICES_FILE)
-    rules = _load_rules(org_dir / ROUTING_FILE, offices)
+    rules = load_rules(org_dir / ROUTING_FILE, offices)
     return Router(offices, rules, org_dir)
 
 
@@ -408,3 +509,18 @@ def load_router(org_dir: str | Path | None = None) -> Router:
 
         org_dir = DEFAULT_ORG_DIR
     return _load_router(str(Path(org_dir).resolve()))
+
+
+def _files_manual(org_dir: Path):
+    """The manual index of the organization's files, built on first use and cached per
+    folder (handlers/manual/org_index.py); None for a folder without a manual."""
+
+    def manual():
+        if not (Path(org_dir) / "manual").is_dir():
+            return None
+        try:
+            return index_for_org(Path(org_dir))
+        except ManualError:
+            return None
+
+    return manual

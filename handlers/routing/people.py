@@ -1,0 +1,118 @@
+"""The words villagers use for an office's people, put together from the data.
+
+offices.yaml gives each office its `people` (titles as written: ผอ.กองคลัง, นายช่าง), its
+`titles` (what villagers call its people: ช่าง, ครูพี่เลี้ยง) and its `work` (what they do:
+เก็บภาษี, แจกเบี้ย). routing.yaml's `people_forms` gives the words said before (ผอ., หัวหน้า,
+คน, จนท., พี่, ป้า, อ้าย ...) and after (ของ อบต., อบต.เฮา). An office's people are its
+`people`, any `before` word right before one of its titles or works (ผอ.ช่าง, คนเก็บภาษี,
+ป้าแจกเบี้ย), and any of its titles right before an `after` word (ช่างของ อบต.). A title
+or a work alone is not a person: ช่าง alone may be anyone's mechanic, ภาษี alone is a
+subject.
+
+The forms are put together where a text has the parts (`compose`), not listed ahead:
+fifty words before a hundred and fifty works would be thousands of phrases to load. A
+work two offices list makes a person of both (both are implicated when accused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from handlers.routing.matcher import Hit
+from handlers.routing.offices import Office, OfficesError
+
+LAYER = "people_parts"
+
+
+@dataclass(frozen=True)
+class PeopleForms:
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+
+def parse_people_forms(raw: object, path: Path) -> PeopleForms:
+    if raw is None:
+        return PeopleForms()
+    if not isinstance(raw, dict):
+        raise OfficesError(f"{path}: field 'people_forms': expected 'before' and 'after' lists")
+    lists = {}
+    for name in ("before", "after"):
+        value = raw.get(name) or []
+        if not isinstance(value, list):
+            raise OfficesError(f"{path}: field 'people_forms.{name}': expected a list of words")
+        lists[name] = tuple(str(w).strip() for w in value if str(w).strip())
+    return PeopleForms(**lists)
+
+
+def parts(offices: Iterable[Office], forms: PeopleForms) -> list[tuple[str, tuple[str, str]]]:
+    """The phrases of the parts layer with their tags: (phrase, (part, office or ""))."""
+    out: list[tuple[str, tuple[str, str]]] = []
+    out += [(w, ("before", "")) for w in forms.before]
+    out += [(w, ("after", "")) for w in forms.after]
+    for office in offices:
+        out += [(w, ("title", office.id)) for w in office.titles]
+        out += [(w, ("work", office.id)) for w in office.work]
+    return out
+
+
+def forms_of(office: Office, forms: PeopleForms) -> list[str]:
+    """Every way `office`'s people are named, its own `people` first (for tests and for
+    mending typos: the router composes them from the parts)."""
+    out = dict.fromkeys(office.people)
+    for word in (*office.titles, *office.work):
+        for before in forms.before:
+            out.setdefault(f"{before}{word}")
+    for title in office.titles:
+        for after in forms.after:
+            out.setdefault(f"{title}{after}")
+    return list(out)
+
+
+def compose(found: Sequence[Hit]) -> list[Hit]:
+    """People put together from the parts layer's hits (every part found, overlapping
+    ones too): a `before` word right before a title or a work, a title right before an
+    `after` word. Where two people overlap the longer stays."""
+    starting: dict[int, list[Hit]] = {}
+    for h in found:
+        starting.setdefault(h.first, []).append(h)
+    made = []
+    for a in found:
+        for b in starting.get(a.last, ()):
+            offices: list[str] = []
+            if a.has("before"):
+                offices += b.values("title") + b.values("work")
+            if b.has("after"):
+                offices += a.values("title")
+            if offices:
+                tags = tuple(("people", o) for o in dict.fromkeys(offices))
+                made.append(Hit(a.start, b.end, a.phrase + b.phrase, tags, a.first, b.last))
+    made.sort(key=lambda h: (h.start - h.end, h.start))
+    out: list[Hit] = []
+    for h in made:
+        if not any(_overlap(h, o) for o in out):
+            out.append(h)
+    return sorted(out, key=lambda h: h.first)
+
+
+def merge(main: Sequence[Hit], people: Sequence[Hit], persons: Sequence[str]) -> list[Hit]:
+    """The main layer's hits with the composed people put in. A composed person gives way
+    to a person of the main layer (categories `persons`) at least as long (นายช่าง as
+    listed) and otherwise pushes out the persons it overlaps; what else the main layer
+    found stays (คน|แจก|เบี้ย|คนพิการ names a person and the subject เบี้ยคนพิการ)."""
+    if not people:
+        return list(main)
+
+    def person(h: Hit) -> bool:
+        return any(h.has(c) for c in persons)
+
+    kept_people = [p for p in people if not any(
+        person(m) and _overlap(m, p) and m.end - m.start >= p.end - p.start for m in main)]
+    kept_main = [m for m in main
+                 if not (person(m) and any(_overlap(m, p) for p in kept_people))]
+    return sorted([*kept_main, *kept_people], key=lambda h: (h.first, h.last))
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return a.first < b.last and b.first < a.last

@@ -1,13 +1,29 @@
-"""How well complaint routing does on the labelled complaints (issue 5).
+"""How well complaint routing does on labelled complaints, set by set (issues 5 and 14).
 
-    python bench/eval_routing.py [--data tests/data/complaints.yaml] [--org DIR] [-v]
+    python bench/eval_routing.py [--data FILE ...] [--org DIR] [-v] [--blind]
 
-Prints, for the tune and holdout splits separately (and for each later batch of the
-holdout on its own), the share routed to the expected office; then, over all cases,
-the count routed to an office the text implicates (must be 0), the count of executive
-complaints kept inside the organization (must be 0), and the median and p95 routing
-time per case. -v lists every miss. Exits 1 when a must-be-zero
-count is not zero.
+Each FILE is one set; with none, every tests/data/complaints*.yaml but the blind ones.
+Three formats are read: issue 14's list (text, kind, office, never, accuses, money,
+style, people, outside; an optional `split`), issue 5's mapping (`complaints:` with
+split, kind, office, implicated) and issue 5's blind list (kind, office, implicated).
+
+Printed per set and, where the set has them, per split:
+
+- subject: the office right on texts that accuse nobody (kind as labelled);
+- accusation recall and precision with the kind inferred (routed with no kind), and
+  with the kind given (as labelled; null is left to the text): a text is taken as an
+  accusation when the decision says so (`accusation`, or an executive accused);
+- office right over all texts, both ways;
+- violations: texts routed to an office in `never` (must be 0), either way;
+- executive cases kept inside: labelled `oversight` but routed inside (must be 0);
+- outside: of the texts naming someone outside (a headman, the police), how many the
+  decision names that body for, and how many it names one for wrongly;
+- unsure: how many the bot would ask about, and the office right and violations if
+  each such citizen answered as the label says;
+- median and p95 routing time.
+
+-v lists every miss (never for a blind set: a file whose name has "blind", or with
+--blind). Exits 1 when a must-be-zero count is not zero.
 """
 
 from __future__ import annotations
@@ -17,6 +33,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -29,83 +46,166 @@ sys.path.insert(0, str(ROOT))
 from data import DEFAULT_ORG_DIR  # noqa: E402
 from handlers.routing import load_router  # noqa: E402
 
-INSIDE = {"palad", "finance", "engineering", "education", "health", "welfare", "chief"}
-# Written by someone who never saw the router or its vocabulary: measured, never tuned on.
-BLIND = ROOT / "tests" / "data" / "complaints_blind.yaml"
+DATA = ROOT / "tests" / "data"
+INSIDE = ("palad", "finance", "engineering", "education", "health", "welfare", "chief")
 
 
-def load_cases(path: Path) -> tuple[list[dict], set[str]]:
-    """The labelled file's complaints; a plain list (the blind set) is one 'blind' split."""
+def load_cases(path: Path) -> list[dict]:
+    """The labelled texts of `path` in issue 14's shape, each with its `split`."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if isinstance(raw, list):
-        return [{**case, "split": "blind"} for case in raw], INSIDE
-    return raw["complaints"], set(raw.get("inside") or [])
+    items = raw["complaints"] if isinstance(raw, dict) else raw
+    default_split = "blind" if "blind" in path.name else "all"
+    cases = []
+    for item in items:
+        case = dict(item)
+        case.setdefault("split", default_split)
+        if "never" not in case:  # issue 5's labels
+            implicated = list(case.get("implicated") or [])
+            case["never"] = implicated
+            case["accuses"] = bool(implicated)
+            case.setdefault("money", None)
+        case.setdefault("outside", None)
+        cases.append(case)
+    return cases
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    subject_n: int = 0
+    subject_right: int = 0
+    office_right: dict = field(default_factory=lambda: {"inferred": 0, "given": 0,
+                                                        "answered": 0})
+    accuses: int = 0
+    found: dict = field(default_factory=lambda: {"inferred": 0, "given": 0})
+    said: dict = field(default_factory=lambda: {"inferred": 0, "given": 0})
+    violations: dict = field(default_factory=lambda: {"inferred": 0, "given": 0,
+                                                      "answered": 0})
+    executives_kept: int = 0
+    outside_n: int = 0
+    outside_found: int = 0
+    outside_wrong: int = 0
+    unsure: int = 0
+
+    def line(self, name: str) -> list[str]:
+        def share(a: int, b: int) -> str:
+            return f"{a}/{b} = {a / b:.3f}" if b else "-"
+
+        out = [f"[{name}] {self.n} texts"]
+        out.append(f"  subject (office right, nobody accused): "
+                   f"{share(self.subject_right, self.subject_n)}")
+        for mode in ("inferred", "given"):
+            out.append(
+                f"  kind {mode:8s}: accusation recall {share(self.found[mode], self.accuses)}"
+                f", precision {share(self.found[mode], self.said[mode])}; office right "
+                f"{share(self.office_right[mode], self.n)}; violations "
+                f"{self.violations[mode]} (must be 0)")
+        out.append(f"  executive cases kept inside: {self.executives_kept} (must be 0)")
+        out.append(f"  outside bodies named: {share(self.outside_found, self.outside_n)}; "
+                   f"named wrongly: {self.outside_wrong}")
+        out.append(f"  unsure (the bot asks): {self.unsure}; answered as labelled: office "
+                   f"right {share(self.office_right['answered'], self.n)}, violations "
+                   f"{self.violations['answered']}")
+        return out
+
+
+def _accused(decision) -> bool:
+    return bool(getattr(decision, "accusation", decision.implicated) or decision.executives)
+
+
+def measure(router, cases: list[dict], times: list[float]) -> tuple[dict, list]:
+    tallies: dict[str, Tally] = {}
+    misses = []
+    for case in cases:
+        t0 = time.perf_counter()
+        given = router.route(case["text"], case["kind"])
+        times.append((time.perf_counter() - t0) * 1000)
+        inferred = router.route(case["text"], None)
+        answered = given
+        if getattr(given, "accusation_unsure", False):
+            answered = router.route(case["text"], case["kind"],
+                                    accusation=bool(case["accuses"]))
+        never = set(case["never"])
+        for key in dict.fromkeys(("all", case["split"])):
+            t = tallies.setdefault(key, Tally())
+            t.n += 1
+            if not case["accuses"]:
+                t.subject_n += 1
+                t.subject_right += given.office == case["office"]
+            t.accuses += bool(case["accuses"])
+            for mode, decision in (("inferred", inferred), ("given", given)):
+                said = _accused(decision)
+                t.said[mode] += said
+                t.found[mode] += said and bool(case["accuses"])
+                t.office_right[mode] += decision.office == case["office"]
+                t.violations[mode] += decision.office in never
+            t.office_right["answered"] += answered.office == case["office"]
+            t.violations["answered"] += answered.office in never
+            if case["office"] == "oversight" and (given.office in INSIDE
+                                                  or inferred.office in INSIDE):
+                t.executives_kept += 1
+            named = {b["id"] for b in getattr(given, "outside", [])}
+            if case.get("outside"):
+                t.outside_n += 1
+                t.outside_found += case["outside"] in named
+            t.outside_wrong += bool(named - {case.get("outside")})
+            t.unsure += bool(getattr(given, "accusation_unsure", False))
+        wrong = (given.office != case["office"] or inferred.office in never
+                 or _accused(given) != bool(case["accuses"])
+                 or _accused(inferred) != bool(case["accuses"]))
+        if wrong:
+            misses.append((case, given, inferred))
+    return tallies, misses
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "complaints.yaml")
+    parser.add_argument("--data", type=Path, action="append",
+                        help="a labelled set (repeat for several); default: every "
+                             "tests/data/complaints*.yaml that is not blind")
     parser.add_argument("--org", type=Path, default=DEFAULT_ORG_DIR)
-    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--blind", action="store_true",
-                        help=f"measure {BLIND.name} (no misses listed: it is never tuned on)")
+                        help="the sets are blind: never list their misses (with no --data, "
+                             "measure tests/data/complaints_blind*.yaml)")
     args = parser.parse_args(argv)
 
-    cases, inside = load_cases(BLIND if args.blind else args.data)
-    if args.blind:
-        args.verbose = False
+    files = args.data or sorted(p for p in DATA.glob("complaints*.yaml")
+                                if ("blind" in p.name) == args.blind)
     started = time.perf_counter()
     router = load_router(args.org)
+    router.route("อุ่นเครื่อง")  # the first call builds the tokenizer and manual index
     load_seconds = time.perf_counter() - started
-    router.route("อุ่นเครื่อง")  # first call builds the tokenizer dictionary
 
-    correct: dict[str, int] = {"tune": 0, "holdout": 0}
-    total: dict[str, int] = {"tune": 0, "holdout": 0}
-    to_implicated = 0  # routed to an office the label or the decision implicates
-    executives_kept = 0
-    implicated_missed = 0  # a labelled implicated office the router did not see
-    times = []
-    misses = []
-    for case in cases:
-        t0 = time.perf_counter()
-        decision = router.route(case["text"], case["kind"])
-        times.append((time.perf_counter() - t0) * 1000)
-        split = case["split"]
-        if case.get("batch"):
-            split = f"{split} batch {case['batch']}"
-        for key in dict.fromkeys((case["split"], split)):
-            total[key] = total.get(key, 0) + 1
-            correct[key] = correct.get(key, 0) + (decision.office == case["office"])
-        expected_implicated = set(case.get("implicated") or [])
-        ok = decision.office == case["office"]
-        if decision.office in expected_implicated or decision.office in decision.implicated:
-            to_implicated += 1
-        if inside and expected_implicated >= inside and decision.office in inside:
-            executives_kept += 1
-        missed = expected_implicated - set(decision.implicated)
-        implicated_missed += bool(missed)
-        if not ok or missed:
-            misses.append((case, decision, missed))
-
-    for split in [name for name in total if total[name]]:
-        share = correct[split] / total[split] if total[split] else 0.0
-        print(f"{split:16s} correct office: {correct[split]}/{total[split]} = {share:.3f}")
-    print(f"routed to an implicated office: {to_implicated} (must be 0)")
-    print(f"executive complaints kept inside: {executives_kept} (must be 0)")
-    print(f"cases with a labelled implicated office not detected: {implicated_missed}")
+    bad = 0
+    times: list[float] = []
+    for path in files:
+        cases = load_cases(path)
+        tallies, misses = measure(router, cases, times)
+        splits = [k for k in tallies if k != "all"]
+        names = ["all"] + (splits if len(splits) > 1 else [])
+        for name in names:
+            for line in tallies[name].line(f"{path.name} {name}"):
+                print(line)
+        whole = tallies["all"]
+        bad += whole.violations["inferred"] + whole.violations["given"] \
+            + whole.executives_kept
+        if args.verbose and not args.blind and "blind" not in path.name:
+            for case, given, inferred in misses:
+                print(f"\n[{case['split']}] {case['text']}\n  kind={case['kind']} expected "
+                      f"{case['office']} never {case['never']} accuses {case['accuses']}; "
+                      f"given: {given.office} {given.implicated} accused={_accused(given)}"
+                      f"{' unsure' if getattr(given, 'accusation_unsure', False) else ''}; "
+                      f"inferred: {inferred.office} accused={_accused(inferred)}\n  "
+                      + " | ".join(given.reasons))
+        print()
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-    print(f"routing time per case: median {statistics.median(times):.2f} ms, "
-          f"p95 {p95:.2f} ms, max {times[-1]:.2f} ms ({len(times)} cases; "
-          f"load {load_seconds:.2f} s)")
-    if args.verbose:
-        for case, decision, missed in misses:
-            where = f"{case['split']} {case.get('batch', '')}".strip()
-            print(f"\n[{where}] {case['text']}\n  kind={case['kind']} expected "
-                  f"{case['office']} got {decision.office}; implicated {decision.implicated}"
-                  f"{' MISSED ' + ','.join(sorted(missed)) if missed else ''}\n  "
-                  + " | ".join(decision.reasons))
-    return 1 if (to_implicated or executives_kept) else 0
+    if times:
+        p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+        print(f"routing time per text: median {statistics.median(times):.2f} ms, "
+              f"p95 {p95:.2f} ms, max {times[-1]:.2f} ms ({len(times)} texts; router and "
+              f"manual index load {load_seconds:.2f} s)")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -67,8 +67,11 @@ def test_every_people_phrase_is_recognised_whole_in_a_sentence(router, offices):
 
 def test_every_subject_phrase_sends_a_question_to_its_office(router, offices):
     wrong = []
+    weak = set(router.rules.words["weak_subjects"])  # where, not what: they need company
     for office in offices.values():
         for phrase in office.subjects:
+            if phrase in weak:
+                continue
             decision = router.route(f"สอบถามเรื่อง{phrase}ครับ", "inquiry")
             if decision.office != office.id:
                 wrong.append((office.id, phrase, decision.office))

@@ -16,13 +16,14 @@ A pattern says two things of what it found:
   names beside it; with nobody named, the bot is unsure and asks.
 
 A pattern right after a negation ("ไม่เคยเรียกเงิน", "ไม่มีใครเรียกเงิน") does not count, nor
-one that has a word of its `unless` class inside it or just after it ("ต้องจ่าย 500 บาท
-ค่าภาษี": what people owe). Who is accused is the router's business (router.py): this
-module only finds the wrongdoing.
+one that has a word of its `unless` class inside it or just around it ("ต้องจ่าย 500 บาท
+ค่าภาษี": what people owe; "ยืมเต็นท์...ไปงานบวช": borrowing). Who is accused is the
+router's business (router.py): this module only finds the wrongdoing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +33,22 @@ from handlers.routing.offices import OfficesError
 
 LAYER = "accusation"
 NEGATION = "negation"
+# Classes of no words, found otherwise: a person of ours the text names (by the router),
+# an amount of money written as a number (๕๐๐, 1,000, ห้าร้อย, พันแปด).
+PERSON = "person"
+AMOUNT = "amount"
+BUILT_IN = (PERSON, AMOUNT)
+# A number in digits, or of tens or more in Thai words.
+_AMOUNT = re.compile(r"\d[\d,.]*|(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|ยี่|เอ็ด|ครึ่ง)*"
+                     r"(สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|"
+                     r"ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน|ครึ่ง)*")
 # The fixed word lists of routing.yaml, each a pattern of one word: (money, sure).
 FIXED = {"corruption": (True, True), "misconduct": (False, False)}
-# How far after a pattern a word of its `unless` class still cancels it.
-UNLESS_AFTER = 3
-# How far before a pattern a negation still cancels it ("ไม่มี|ใคร|เรียก|เงิน").
-NEGATION_BEFORE = 1
+# How far before or after a pattern a word of its `unless` class still cancels it.
+UNLESS_AROUND = 3
+# How far before a pattern a negation still cancels it: right before ("ไม่มีใคร" is a
+# negation of its own).
+NEGATION_BEFORE = 0
 
 
 @dataclass(frozen=True)
@@ -88,11 +99,13 @@ def parse_rules(raw: object, path: Path, fixed: dict[str, tuple[str, ...]]
             raise OfficesError(f"{path}: field 'accusation.words.{name}': expected a list "
                                f"of words")
         classes[str(name)] = tuple(str(p).strip() for p in phrases if str(p).strip())
-    for name in FIXED:
+    for name in (*FIXED, *BUILT_IN):
         if name in classes:
             raise OfficesError(f"{path}: field 'accusation.words.{name}': {name!r} is the "
-                               f"list of the same name above; add the words there")
+                               f"list of the same name above, or found without words")
         classes[name] = tuple(fixed.get(name, ()))
+    for name in BUILT_IN:
+        classes[name] = ()
     patterns = [Pattern(name, (frozenset({name}),), 0, money, sure)
                 for name, (money, sure) in FIXED.items()]
     listed = raw.get("patterns") or []
@@ -125,13 +138,29 @@ def _pattern(item: object, i: int, classes: dict, path: Path) -> Pattern:
                    bool(item.get("sure")), unless)
 
 
+def amounts(tokens: Sequence[str]) -> list[Hit]:
+    """The tokens that are amounts of money, as hits of the class `amount`."""
+    out = []
+    at = 0
+    for i, token in enumerate(tokens):
+        if _AMOUNT.fullmatch(token):
+            out.append(Hit(at, at + len(token), token, ((LAYER, AMOUNT),), i, i + 1))
+        at += len(token)
+    return out
+
+
 def find_wrongdoing(hits: Sequence[Hit], rules: AccusationRules,
-                    taken: Sequence[tuple[int, int]] = ()) -> list[Wrongdoing]:
-    """The patterns found in `hits` (the accusation layer's hits of one text), in reading
-    order. Hits inside a span of `taken` (tokens that name a person: the รับ|เงิน of
-    คนรับเงิน) are not words of a pattern."""
+                    taken: Sequence[tuple[int, int]] = (),
+                    persons: Sequence[Hit] = (),
+                    phrases: Sequence[Hit] = ()) -> list[Wrongdoing]:
+    """The patterns found in `hits` (the accusation layer's hits of one text, and its
+    `amounts`), in reading order. Hits inside a span of `taken` (tokens that name a
+    person: the รับ|เงิน of คนรับเงิน) are not words of a pattern. `persons`: the people
+    of ours the text names, the class `person` (ขอร้องเรียน|เจ้าหน้าที่). A pattern
+    whose words all lie inside one of `phrases` (the main layer's) is that phrase's
+    meaning, not an act: รับ|เงิน inside ช่องรับเงิน, a counter."""
     usable = [h for h in hits if not any(a <= h.first and h.last <= b for a, b in taken)]
-    by_class: dict[str, list[Hit]] = {}
+    by_class: dict[str, list[Hit]] = {PERSON: list(persons)} if persons else {}
     for h in usable:
         for name in h.values(LAYER):
             by_class.setdefault(name, []).append(h)
@@ -140,7 +169,9 @@ def find_wrongdoing(hits: Sequence[Hit], rules: AccusationRules,
         for start in _candidates(by_class, pattern.places[0]):
             chain = _extend(by_class, pattern, [start])
             if chain is None or _negated(by_class, start) or _cancelled(
-                    by_class, pattern, chain):
+                    by_class, pattern, chain) or any(
+                    p.start <= chain[0].start and chain[-1].end <= p.end
+                    and p.end - p.start > chain[-1].end - chain[0].start for p in phrases):
                 continue
             found.append(Wrongdoing(pattern.name, tuple(h.phrase for h in chain),
                                     chain[0].first, chain[-1].last, pattern.money,
@@ -152,7 +183,7 @@ def find_wrongdoing(hits: Sequence[Hit], rules: AccusationRules,
 
 def _candidates(by_class: dict[str, list[Hit]], place: frozenset[str]) -> list[Hit]:
     out = {h for name in place for h in by_class.get(name, ())}
-    return sorted(out, key=lambda h: h.first)
+    return sorted(out, key=lambda h: (h.first, h.start))
 
 
 def _extend(by_class, pattern: Pattern, chain: list[Hit]) -> list[Hit] | None:
@@ -161,9 +192,9 @@ def _extend(by_class, pattern: Pattern, chain: list[Hit]) -> list[Hit] | None:
         return chain
     last = chain[-1]
     for h in _candidates(by_class, pattern.places[len(chain)]):
-        if h.first < last.last or h is last:
+        if h.start < last.end:
             continue
-        if h.first - last.last > pattern.gap:
+        if h.first - last.last > pattern.gap:  # in words (รับ|เงิน may be one word)
             break
         done = _extend(by_class, pattern, [*chain, h])
         if done is not None:
@@ -172,12 +203,12 @@ def _extend(by_class, pattern: Pattern, chain: list[Hit]) -> list[Hit] | None:
 
 
 def _negated(by_class, start: Hit) -> bool:
-    return any(n.last <= start.first and start.first - n.last <= NEGATION_BEFORE
+    return any(n.end <= start.start and start.first - n.last <= NEGATION_BEFORE
                for n in by_class.get(NEGATION, ()))
 
 
 def _cancelled(by_class, pattern: Pattern, chain: list[Hit]) -> bool:
     if pattern.unless is None:
         return False
-    first, last = chain[0].first, chain[-1].last + UNLESS_AFTER
+    first, last = chain[0].first - UNLESS_AROUND, chain[-1].last + UNLESS_AROUND
     return any(first <= h.first < last for h in by_class.get(pattern.unless, ()))

@@ -7,11 +7,12 @@ overlap, the longer phrase wins (สำนักปลัด, an office, over �
 
 Spaces, punctuation and abbreviation dots are ignored on both sides, so "นายก อบต."
 matches "นายกอบต" and "นายก อบต". Phrases live in layers (who and what a text names; the
-words of an accusation), each layer matched on the same tokens on its own: the longer
-phrase wins within a layer, never across (หักเงิน|คนแก่ is demand + money in one layer
-though เงินคนแก่ is a subject in the other). A word typed one letter wrong (ผอ.ชาง, คนเกบภาษี) is
-mended to the phrase it misses, with the manual search's mender (handlers/manual/typos.py),
-over the phrases' own words.
+words of an accusation; the parts of people's names), each layer matched on the same
+tokens on its own: the longer phrase wins within a layer, never across (หัก|เงิน is
+demand + money in one layer though เงินคนแก่ is a subject in the other). A layer may be
+matched where syllables end rather than words (see `syllabic`). A word typed one letter
+wrong (ผอ.ชาง, คนเกบภาษี) is mended to the phrase it misses, with the manual search's
+mender (handlers/manual/typos.py), over the phrases' own words.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from handlers.manual.typos import Mender
-from handlers.thai import clean, tokenize
+from handlers.thai import clean, tokenize, word_syllables
 
 # A tag says what a phrase means: (category, value), e.g. ("people", "finance").
 Tag = tuple[str, str]
@@ -36,6 +36,10 @@ class Hit:
     tags: tuple[Tag, ...]
     first: int = 0  # the hit's first token and the token after its last, in the text
     last: int = 0
+    # A person put together (people.py): the words left out between its two parts, and
+    # where the first part ends and the last begins.
+    gap: int = 0
+    joint: tuple[int, int] = (0, 0)
 
     def has(self, category: str) -> bool:
         return any(c == category for c, _ in self.tags)
@@ -72,6 +76,7 @@ class PhraseMatcher:
         self._pending: list[tuple[str, Tag, str]] = []
         self._segmenting: set[str] = set()
         self._overlapping: set[str] = set()
+        self._syllabic: dict[str, bool] = {}
         self._mender: Mender | None = None
 
     def add(self, phrase: str, tag: Tag, layer: str = MAIN, segments: bool = True) -> None:
@@ -141,14 +146,24 @@ class PhraseMatcher:
 
     def find(self, text: str, layer: str = MAIN) -> list[Hit]:
         """Non-overlapping matches in `text`, in reading order; longer phrases win."""
-        return self.find_tokens(refine(self.mend(self.tokens(text))), layer)
+        return self.find_tokens(self.mend(self.tokens(text)), layer)
 
     def scan(self, text: str) -> tuple[list[str], dict[str, list[Hit]]]:
         """The text's tokens (typos mended, then cut where either segmentation cuts) and
         each layer's hits."""
-        tokens = refine(self.mend(self.tokens(text)))
-        return tokens, {layer: self.find_tokens(tokens, layer, layer in self._overlapping)
-                        for layer in self._tables}
+        tokens = self.mend(self.tokens(text))
+        found = {}
+        cut: dict[bool, tuple[list[str], list[int]]] = {}
+        for layer in self._tables:
+            overlapping = layer in self._overlapping
+            keep = self._syllabic.get(layer)
+            if keep is None:
+                found[layer] = self.find_tokens(tokens, layer, overlapping)
+                continue
+            if keep not in cut:
+                cut[keep] = _syllables(tokens, self._words if keep else frozenset())
+            found[layer] = self.find_tokens(cut[keep][0], layer, overlapping, cut[keep][1])
+        return tokens, found
 
     def mend(self, tokens: list[str]) -> list[str]:
         """`tokens` with words mistyped by one letter put back; a word put back is
@@ -175,8 +190,17 @@ class PhraseMatcher:
         afterwards: คน|แจกเบี้ย inside คน|แจก|เบี้ย|คนพิการ, where เบี้ยคนพิการ is longer)."""
         self._overlapping.add(layer)
 
-    def find_tokens(self, tokens: list[str], layer: str = MAIN, overlapping: bool = False
-                    ) -> list[Hit]:
+    def syllabic(self, layer: str, keep_ours: bool = False) -> None:
+        """Match `layer` where a syllable ends, not only a word: ช่าง|มัน is one word to
+        the dictionary ("never mind"), but หัวหน้า|ช่าง|มัน names the head technician, and
+        รับ|เงิน is one word too. With `keep_ours`, the words of our phrases stay whole
+        (รับ is not found in ผู้รับเหมา, a subject)."""
+        self._syllabic[layer] = keep_ours
+
+    def find_tokens(self, tokens: list[str], layer: str = MAIN, overlapping: bool = False,
+                    word_at: list[int] | None = None) -> list[Hit]:
+        """The hits of `layer` on `tokens`; with `word_at` (the word each token lies in,
+        when `tokens` are syllables), each hit's `first` and `last` count words."""
         joined = _compact(tokens)
         bounds = [0]
         for tok in tokens:
@@ -200,26 +224,22 @@ class PhraseMatcher:
         hits = []
         for start, end in taken:
             phrase, tags = table[joined[start:end]]
-            hits.append(Hit(start, end, phrase, tuple(tags), at[start], at[end]))
+            first, last = at[start], at[end]
+            if word_at is not None:
+                first, last = word_at[first], word_at[last - 1] + 1
+            hits.append(Hit(start, end, phrase, tuple(tags), first, last))
         return hits
 
 
-def refine(tokens: list[str]) -> list[str]:
-    """`tokens` cut again where pythainlp's own dictionary cuts each of them.
-
-    The routing words make the tokenizer keep a phrase whole (เบี้ยคนพิการ), which would
-    hide a phrase of another layer ending inside it (คน|แจก|เบี้ย, a person); cutting where
-    either segmentation cuts lets every layer find its phrases, and a phrase still needs
-    a cut at both its ends (ตี is never found in ตีน)."""
+def _syllables(words: list[str], whole: frozenset[str]) -> tuple[list[str], list[int]]:
+    """The syllables of `words` (a word of `whole`, or whose syllables do not spell it,
+    stays whole), and the word each lies in."""
     out: list[str] = []
-    for token in tokens:
-        out.extend(_cut(token))
-    return out
-
-
-@lru_cache(maxsize=65536)
-def _cut(token: str) -> tuple[str, ...]:
-    parts = tokenize(token, registered=False)
-    if len(parts) < 2 or "".join(parts) != token:
-        return (token,)
-    return tuple(parts)
+    word_at: list[int] = []
+    for i, word in enumerate(words):
+        parts = word_syllables(word) if word not in whole else (word,)
+        if len(parts) < 2 or "".join(parts) != word:
+            parts = (word,)
+        out.extend(parts)
+        word_at.extend([i] * len(parts))
+    return out, word_at

@@ -4,10 +4,10 @@ offices.yaml gives each office its `people` (titles as written: ผอ.กอง
 `titles` (what villagers call its people: ช่าง, ครูพี่เลี้ยง) and its `work` (what they do:
 เก็บภาษี, แจกเบี้ย). routing.yaml's `people_forms` gives the words said before (ผอ., หัวหน้า,
 คน, จนท., พี่, ป้า, อ้าย ...) and after (ของ อบต., อบต.เฮา). An office's people are its
-`people`, any `before` word right before one of its titles or works (ผอ.ช่าง, คนเก็บภาษี,
-ป้าแจกเบี้ย), and any of its titles right before an `after` word (ช่างของ อบต.). A title
-or a work alone is not a person: ช่าง alone may be anyone's mechanic, ภาษี alone is a
-subject.
+`people`, any `before` word before one of its titles or works (ผอ.ช่าง, คนเก็บภาษี,
+ป้าแจกเบี้ย, พี่ที่ห้องการเงิน), and any of its titles right before an `after` word
+(ช่างของ อบต.). A title or a work alone is not a person: ช่าง alone may be anyone's
+mechanic, ภาษี alone is a subject.
 
 The forms are put together where a text has the parts (`compose`), not listed ahead:
 fifty words before a hundred and fifty works would be thousands of phrases to load. A
@@ -24,6 +24,8 @@ from handlers.routing.matcher import Hit
 from handlers.routing.offices import Office, OfficesError
 
 LAYER = "people_parts"
+# The most words between a word for a person and its title or work.
+GAP = 3
 
 
 @dataclass(frozen=True)
@@ -70,25 +72,38 @@ def forms_of(office: Office, forms: PeopleForms) -> list[str]:
     return list(out)
 
 
-def compose(found: Sequence[Hit]) -> list[Hit]:
+def compose(found: Sequence[Hit], word_starts: frozenset[int] | set[int]) -> list[Hit]:
     """People put together from the parts layer's hits (every part found, overlapping
-    ones too): a `before` word right before a title or a work, a title right before an
-    `after` word. Where two people overlap the longer stays."""
-    starting: dict[int, list[Hit]] = {}
-    for h in found:
-        starting.setdefault(h.first, []).append(h)
-    made = []
+    ones too): a `before` word before a title or a work, right before it or with at most
+    `GAP` words between (พี่|ที่|ห้อง|การเงิน, ลุง|ที่|ดูแลประปา); a title right before an
+    `after` word. Where two people overlap, the one with fewer words between its parts
+    stays, then the longer. A word for a person begins a word of the text (`word_starts`:
+    อา of ผู้สูง|อา|ยุ is none), and ends one when its title is further on."""
+    made: list[Hit] = []
+    found = [h for h in found if not _inside_another(found, h)]
     for a in found:
-        for b in starting.get(a.last, ()):
+        if a.has("before") and a.start not in word_starts:
+            continue
+        for b in found:
+            if b.start < a.end:
+                continue
+            gap = b.first - a.last
+            if b.start > a.end and not (a.has("before") and 0 <= gap <= GAP
+                                        and a.end in word_starts
+                                        and not _between(found, a, b)):
+                continue
             offices: list[str] = []
             if a.has("before"):
                 offices += b.values("title") + b.values("work")
-            if b.has("after"):
+            if b.has("after") and b.start == a.end:
                 offices += a.values("title")
             if offices:
                 tags = tuple(("people", o) for o in dict.fromkeys(offices))
-                made.append(Hit(a.start, b.end, a.phrase + b.phrase, tags, a.first, b.last))
-    made.sort(key=lambda h: (h.start - h.end, h.start))
+                joined = b.start == a.end
+                made.append(Hit(a.start, b.end, a.phrase + ("" if joined else " … ") + b.phrase,
+                                tags, a.first, b.last, 0 if joined else gap + 1,
+                                (a.end, b.start)))
+    made.sort(key=lambda h: (h.gap, h.start - h.end, h.start))
     out: list[Hit] = []
     for h in made:
         if not any(_overlap(h, o) for o in out):
@@ -99,7 +114,9 @@ def compose(found: Sequence[Hit]) -> list[Hit]:
 def merge(main: Sequence[Hit], people: Sequence[Hit], persons: Sequence[str]) -> list[Hit]:
     """The main layer's hits with the composed people put in. A composed person gives way
     to a person of the main layer (categories `persons`) at least as long (นายช่าง as
-    listed) and otherwise pushes out the persons it overlaps; what else the main layer
+    listed) but not one that is merely its first part (เจ้าหน้าที่ of เจ้าหน้าที่|ที่|
+    รับเรื่องร้องเรียน); one whose parts are apart gives way to any person it overlaps
+    beyond its parts; otherwise it pushes out the persons it overlaps; what else the main layer
     found stays (คน|แจก|เบี้ย|คนพิการ names a person and the subject เบี้ยคนพิการ)."""
     if not people:
         return list(main)
@@ -107,12 +124,31 @@ def merge(main: Sequence[Hit], people: Sequence[Hit], persons: Sequence[str]) ->
     def person(h: Hit) -> bool:
         return any(h.has(c) for c in persons)
 
-    kept_people = [p for p in people if not any(
-        person(m) and _overlap(m, p) and m.end - m.start >= p.end - p.start for m in main)]
+    def gives_way(p: Hit, m: Hit) -> bool:
+        if not (person(m) and _overlap(m, p)):
+            return False
+        within_first = p.start <= m.start and m.end <= p.joint[0]  # เจ้าหน้าที่|ที่|...
+        within_last = p.joint[1] <= m.start and m.end <= p.end     # ...|หน้าห้องปลัด
+        if p.gap and not (within_first or within_last):
+            return True
+        return m.end - m.start >= p.end - p.start and not within_first
+
+    kept_people = [p for p in people if not any(gives_way(p, m) for m in main)]
     kept_main = [m for m in main
                  if not (person(m) and any(_overlap(m, p) for p in kept_people))]
     return sorted([*kept_main, *kept_people], key=lambda h: (h.first, h.last))
 
 
+def _inside_another(found: Sequence[Hit], h: Hit) -> bool:
+    """`h` lies inside a longer part (พี่ of ครูพี่เลี้ยง is no word for a person there)."""
+    return any(o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+               for o in found)
+
+
+def _between(found: Sequence[Hit], a: Hit, b: Hit) -> bool:
+    """Another part lies between `a` and `b` (the nearest title or work is the one)."""
+    return any(a.end <= h.start and h.end <= b.start for h in found)
+
+
 def _overlap(a: Hit, b: Hit) -> bool:
-    return a.first < b.last and b.first < a.last
+    return a.start < b.end and b.start < a.end

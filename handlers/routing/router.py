@@ -24,7 +24,9 @@ The rules, in the order they are applied:
 5. Office: executives accused -> oversight. Corruption -> the first office of the
    corruption chain not implicated (palad's centre, else chief, else oversight). An
    accusation -> the first office of the fallback chain not implicated (the complaint
-   centre). Anything else -> the office the text is about (palad when none).
+   centre). A complaint about people outside (a headman, the police) -> the default
+   office (the complaint centre), the citizen told who can act on them. Anything else
+   -> the office the text is about (palad when none).
 
 Whatever the data says, the office chosen is never an implicated one: `route` checks it
 last and raises rather than return such a decision.
@@ -40,7 +42,7 @@ from pathlib import Path
 from handlers.manual.org_index import index_for_org
 from handlers.manual.schema import ManualError
 from handlers.routing.accusation import LAYER as ACCUSATION
-from handlers.routing.accusation import Wrongdoing, find_wrongdoing
+from handlers.routing.accusation import Wrongdoing, amounts, find_wrongdoing
 from handlers.routing.matcher import MAIN, Hit, PhraseMatcher
 from handlers.routing.offices import (
     KINDS,
@@ -169,6 +171,8 @@ class Router:
         for phrase, tag in people_parts(offices.values(), rules.people_forms):
             matcher.add(phrase, tag, PEOPLE_PARTS, segments=False)
         matcher.overlapping(PEOPLE_PARTS)
+        matcher.syllabic(PEOPLE_PARTS)
+        matcher.syllabic(ACCUSATION, keep_ours=True)
         for group, _label, titles in rules.executives:
             for phrase in titles:
                 matcher.add(phrase, ("executive", group))
@@ -230,8 +234,9 @@ class Router:
     def hits(self, text_: str) -> list[Hit]:
         """Every phrase found in `text_` (who and what it names, and the words of an
         accusation), in reading order."""
-        _tokens, layers = self._matcher.scan(text_)
-        main = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, [])), PERSONS)
+        tokens, layers = self._matcher.scan(text_)
+        main = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, []), _starts(tokens)),
+                     PERSONS)
         persons = [(h.first, h.last) for h in main if any(h.has(c) for c in PERSONS)]
         words = [h for h in layers.get(ACCUSATION, [])
                  if not any(a <= h.first and h.last <= b for a, b in persons)]
@@ -249,10 +254,15 @@ class Router:
         when a decision had `accusation_unsure`); None when not asked."""
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
-        _tokens, layers = self._matcher.scan(text_ or "")
-        hits = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, [])), PERSONS)
-        persons = [(h.first, h.last) for h in hits if any(h.has(c) for c in PERSONS)]
-        wrongs = find_wrongdoing(layers.get(ACCUSATION, []), self.rules.accusation, persons)
+        tokens, layers = self._matcher.scan(text_ or "")
+        hits = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, []), _starts(tokens)),
+                     PERSONS)
+        persons = [h for h in hits if any(h.has(c) for c in PERSONS)]
+        wrongs = find_wrongdoing(
+            [*layers.get(ACCUSATION, []), *amounts(tokens)], self.rules.accusation,
+            [(h.first, h.last) for h in persons],
+            [h for h in persons if h.has("people") or h.has("name") or h.has("staff")],
+            hits)
         named = self._named(hits, passing_on=not wrongs)
         subjects = score_subjects(hits, self._weak, self.manual(), self.rules.manual,
                                   text_ or "", tuple(self.internal))
@@ -291,6 +301,12 @@ class Router:
             # business, whatever the matter they were handling
             reasons.append(text("routing_reason_conduct"))
             office = self._first_free(self.rules.fallback_chain, implicated, reasons)
+        elif named.outside:
+            # about people outside (a headman, the police): the complaint centre keeps
+            # the case and the citizen is told who can act on them
+            office = self.rules.default_office
+            reasons.append(text("routing_reason_outside_people",
+                                office=self.offices[office].name))
         else:
             office = about if about is not None else self.rules.default_office
             if about is None:
@@ -318,18 +334,23 @@ class Router:
             money=reading.money,
             wrongdoing=[" … ".join(w.words) for w in reading.wrongs],
             subjects=subjects.ranked(),
-            outside=[self._outside[b].as_dict() for b in dict.fromkeys(
-                body for _h, body in named.outside)],
+            # who else can act: when the complaint is about people outside, not when they
+            # only appear beside our accused people
+            outside=[] if reading.accused else [self._outside[b].as_dict() for b in
+                                                dict.fromkeys(b for _h, b in named.outside)],
         )
 
     def _named(self, hits: list[Hit], passing_on: bool) -> _Named:
         """Who the text names, less those it only addresses ("ฝากถึงท่านนายก") and, when
-        it describes no wrongdoing (`passing_on`), those whose words it passes on
-        ("ส.อบต. บอกให้มาแจ้ง"; with wrongdoing the one who said it did it:
-        "เจ้าหน้าที่บอกว่าถ้าให้เงิน...")."""
+        it describes no wrongdoing (`passing_on`), an executive or someone outside whose
+        words it passes on ("ส.อบต. บอกให้มาแจ้ง"). With wrongdoing, the one who said it
+        did it ("เจ้าหน้าที่บอกว่าถ้าให้เงิน..."); and what our people said is what the
+        citizen complains of ("คนคลังบอกเดี๋ยวทำให้ ... ถามทีไรบอกลืม")."""
         named = _Named()
         for i, h in enumerate(hits):
-            if not any(h.has(c) for c in PERSONS) or self._addressed(hits, i, passing_on):
+            # only those above our people, or outside, pass on what others may act on
+            passes_on = passing_on and (h.has("executive") or h.has("outside"))
+            if not any(h.has(c) for c in PERSONS) or self._addressed(hits, i, passes_on):
                 continue
             for category, value in h.tags:
                 if category == "people":
@@ -360,7 +381,10 @@ class Router:
         elif wrongs:
             accused, unsure = False, not named.anyone_outside
         elif named.executives:
-            accused = kind in (None, "grievance", "corruption")
+            # named in a grievance or a corruption complaint: accused; in text of no
+            # chosen kind, maybe ("นายกจะมาเปิดงานวันเด็กกี่โมง"): ask
+            accused = kind in ("grievance", "corruption")
+            unsure = kind is None
         elif named.ours:
             accused = kind == "corruption"
             unsure = kind in (None, "grievance")
@@ -524,3 +548,13 @@ def _files_manual(org_dir: Path):
             return None
 
     return manual
+
+
+def _starts(tokens: list[str]) -> set[int]:
+    """Where each word of the text begins (and where the last ends), in characters."""
+    out = {0}
+    at = 0
+    for token in tokens:
+        at += len(token)
+        out.add(at)
+    return out

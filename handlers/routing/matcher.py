@@ -57,6 +57,10 @@ def _compact(tokens: Iterable[str]) -> str:
 _PLAIN = re.compile(r"[\u0e01-\u0e4e\u0e50-\u0e59A-Za-z0-9]*")
 
 
+# A dot after a Thai letter: the end of an abbreviation (ผอ. จนท. อ.บ.ต.).
+_ABBREVIATION_DOT = re.compile(r"(?<=[\u0e01-\u0e4e])\.")
+
+
 def _squeeze(cleaned: str) -> str:
     """A cleaned phrase without its spaces."""
     return cleaned.replace(" ", "")
@@ -73,6 +77,7 @@ class PhraseMatcher:
         self._tables: dict[str, dict[str, tuple[str, list[Tag]]]] = {}
         self._longest: dict[str, int] = {}
         self._words: frozenset[str] = frozenset()
+        self._all_words: frozenset[str] = frozenset()
         self._pending: list[tuple[str, Tag, str]] = []
         self._segmenting: set[str] = set()
         self._overlapping: set[str] = set()
@@ -93,19 +98,20 @@ class PhraseMatcher:
         """Build the tables; returns the main layer's (compact form -> phrase, tags). A
         text's word one letter away from a word of `spellable` phrases (or of `spelled`,
         already in the compact form a key has) is read as that word."""
-        words = set()
+        words: set[str] = set()
+        parts: set[str] = set()
         cleaned_of: dict[str, str] = {}
         for phrase, _tag, _layer in self._pending:
             cleaned = cleaned_of.get(phrase)
             if cleaned is None:
                 cleaned = cleaned_of[phrase] = clean(phrase)
-            if phrase not in self._segmenting:
-                continue
-            words.update(w for w in map(_squeeze, cleaned.split(" ")) if w)
-            whole = _squeeze(cleaned)
-            if whole:
-                words.add(whole)
+            found = {w for w in map(_squeeze, cleaned.split(" ")) if w}
+            found.add(_squeeze(cleaned))
+            found.discard("")
+            (words if phrase in self._segmenting else parts).update(found)
         self._words = frozenset(words)
+        # every word of every layer: what is no typo, and what a mended word is cut into
+        self._all_words = frozenset(words | parts)
         tables: dict[str, dict[str, tuple[str, list[Tag]]]] = {MAIN: {}}
         keys: dict[str, str] = {}
         for phrase, tag, layer in self._pending:
@@ -137,9 +143,11 @@ class PhraseMatcher:
         return _compact(self.tokens(phrase))
 
     def tokens(self, text: str) -> list[str]:
-        # Our words only (never the process-wide ones): the same words every call, so the
-        # tokenizer's dictionary is built once.
-        return tokenize(clean(text), extra=self._words, registered=False)
+        # An abbreviation's dot ends a word (ผอ.กวาดถนน is ผอ|กวาดถนน, not ผอก|วาด...);
+        # clean() would drop it and glue the two. Our words only (never the process-wide
+        # ones): the same words every call, so the tokenizer's dictionary is built once.
+        return tokenize(clean(_ABBREVIATION_DOT.sub(" ", text)), extra=self._words,
+                        registered=False)
 
     def known(self, token: str) -> bool:
         return token in self._words
@@ -176,13 +184,14 @@ class PhraseMatcher:
         typed = set(tokens)
         out: list[str] = []
         for t in mended:
-            out.extend([t] if t in typed else self.tokens(t))
+            out.extend([t] if t in typed else tokenize(t, extra=self._all_words,
+                                                       registered=False))
         return out
 
     def _unknown(self, token: str) -> bool:
-        """A token that may be mistyped: no word of ours, nor of Thai (มา|ซ่อม is no
-        mistyped อาซ่อม), nor a number."""
-        return (token not in self._words and not token.isdigit()
+        """A token that may be mistyped: no word of ours (of any layer), nor of Thai
+        (มา|ซ่อม is no mistyped อาซ่อม), nor a number."""
+        return (token not in self._all_words and not token.isdigit()
                 and token not in self._mender.dictionary)
 
     def overlapping(self, layer: str) -> None:

@@ -76,11 +76,9 @@ def compose(found: Sequence[Hit], word_starts: frozenset[int] | set[int]) -> lis
     """People put together from the parts layer's hits (every part found, overlapping
     ones too): a `before` word before a title or a work, right before it or with at most
     `GAP` words between (พี่|ที่|ห้อง|การเงิน, ลุง|ที่|ดูแลประปา); a title right before an
-    `after` word. Where two people overlap, the one with fewer words between its parts
-    stays, then the longer. A word for a person begins a word of the text (`word_starts`:
+    `after` word. A word for a person begins a word of the text (`word_starts`:
     อา of ผู้สูง|อา|ยุ is none), and ends one when its title is further on."""
     made: list[Hit] = []
-    found = [h for h in found if not _inside_another(found, h)]
     for a in found:
         if a.has("before") and a.start not in word_starts:
             continue
@@ -103,12 +101,16 @@ def compose(found: Sequence[Hit], word_starts: frozenset[int] | set[int]) -> lis
                 made.append(Hit(a.start, b.end, a.phrase + ("" if joined else " … ") + b.phrase,
                                 tags, a.first, b.last, 0 if joined else gap + 1,
                                 (a.end, b.start)))
+    # Where two overlap the text may be read either way (หนุ่ม|การเจ้าหน้าที่|ถุงยังชีพ:
+    # a young man of personnel, or an official of relief bags): both stay, and both
+    # offices are kept from the case if it accuses. Of two that start together, the one
+    # with its parts closest stays (นาย|ช่าง ไฟ rather than นาย ... ไฟ).
     made.sort(key=lambda h: (h.gap, h.start - h.end, h.start))
     out: list[Hit] = []
     for h in made:
-        if not any(_overlap(h, o) for o in out):
+        if not any(o.start == h.start and o.gap < h.gap for o in out):
             out.append(h)
-    return sorted(out, key=lambda h: h.first)
+    return sorted(out, key=lambda h: (h.first, h.start))
 
 
 def merge(main: Sequence[Hit], people: Sequence[Hit], persons: Sequence[str]) -> list[Hit]:
@@ -137,12 +139,6 @@ def merge(main: Sequence[Hit], people: Sequence[Hit], persons: Sequence[str]) ->
     kept_main = [m for m in main
                  if not (person(m) and any(_overlap(m, p) for p in kept_people))]
     return sorted([*kept_main, *kept_people], key=lambda h: (h.first, h.last))
-
-
-def _inside_another(found: Sequence[Hit], h: Hit) -> bool:
-    """`h` lies inside a longer part (พี่ of ครูพี่เลี้ยง is no word for a person there)."""
-    return any(o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
-               for o in found)
 
 
 def _between(found: Sequence[Hit], a: Hit, b: Hit) -> bool:

@@ -12,7 +12,8 @@ The rules, in the order they are applied:
    An executive, the ปลัด or a council member named in a grievance or a corruption
    complaint is accused even without such words, unless the text only addresses them
    ("ฝากถึงท่านนายก") or passes on what they said. Unsure: wrongdoing that needs a person
-   with nobody named, or a person of ours named in a grievance with no wrongdoing. The
+   with nobody named, a person of ours named with no wrongdoing (in text of any kind),
+   or an executive named in text of no chosen kind. The
    flow then asks the citizen one question; until answered, routing.yaml's `when_unsure`
    says what the text is taken for (an accusation: nobody accused sees it).
 3. Implicated: when the text accuses, each office whose people or name it names; a word
@@ -386,8 +387,10 @@ class Router:
             accused = kind in ("grievance", "corruption")
             unsure = kind is None
         elif named.ours:
+            # our people named, no wrongdoing found (or only what is cancelled, such as
+            # asking for what people owe): whatever the kind, ask
             accused = kind == "corruption"
-            unsure = kind in (None, "grievance")
+            unsure = not accused
         else:
             accused = False
         if unsure:

@@ -14,6 +14,10 @@ from handlers.thai_dates import thai_date, thai_datetime
 CLOSED = ("resolved", "not_substantiated", "forwarded")
 
 
+class AskAccusation(Exception):  # noqa: N818 - a question, not an error
+    """Routing cannot tell whether the tip accuses an official: ask before filing."""
+
+
 class TipRefused(ValueError):
     """The pipeline refused what the form let through; shown beside `field`."""
 
@@ -35,6 +39,10 @@ def _refused(error: EvidenceRefused) -> TipRefused:
 
 
 def file_tip(session, vault, org, checked, now: datetime) -> filing.FiledCase:
+    """File the tip; AskAccusation when the citizen must first be asked whether it
+    accuses an official (the form shows the question and sends it again)."""
+    from bot.public.forms import ACCUSATION_ANSWERS
+
     values = checked.values
     contact = values.get("contact") or None
     new = filing.NewCase(
@@ -49,7 +57,10 @@ def file_tip(session, vault, org, checked, now: datetime) -> filing.FiledCase:
         who=values.get("who") or None,
         contact=contact,
         evidence=_evidence(checked),
+        accusation_answer=ACCUSATION_ANSWERS.get(values.get("accusation") or ""),
     )
+    if filing.asks_about_accusation(session, org, new):
+        raise AskAccusation
     try:
         return filing.file_case(session, vault, org, new, now)
     except EvidenceRefused as error:

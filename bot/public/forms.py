@@ -88,9 +88,16 @@ def _display_name(filename: str) -> str:
     return name[:80]
 
 
+# The answers to the question asked when routing is unsure whether a tip accuses an
+# official (issue 14): kept as typed, "" when not asked.
+ACCUSATION_ANSWERS = {"yes": True, "no": False}
+
+
 def check_tip(form, files) -> Checked:
-    names = ("kind", "description", "location", "when", "who", "contact")
+    names = ("kind", "description", "location", "when", "who", "contact", "accusation")
     checked = Checked({n: _clean(form.get(n)) for n in names})
+    if checked.values["accusation"] not in ("", *ACCUSATION_ANSWERS):
+        checked.values["accusation"] = ""
     if checked.values["kind"] not in TIP_KINDS:
         checked.errors["kind"] = text("public_error_kind")
         checked.values["kind"] = ""

@@ -132,14 +132,15 @@ def _kept(names) -> dict[str, str]:
 # --- /tip ------------------------------------------------------------------------------
 
 def _tip_form(checked: forms.Checked | None = None, status: int = 200,
-              had_files: bool | None = None) -> Response:
+              had_files: bool | None = None, ask_accusation: bool = False) -> Response:
     checked = checked or forms.Checked({})
     if had_files is None:
-        had_files = bool(checked.errors) and _had_files()
+        had_files = bool(checked.errors or ask_accusation) and _had_files()
     return _page("public/tip.html", status, values=checked.values, errors=checked.errors,
                  kinds=forms.TIP_KINDS, limit=forms.DESCRIPTION_LIMIT,
                  max_files=evidence_rules.MAX_FILES, max_mb=evidence_rules.MAX_MB,
-                 had_files=had_files)
+                 had_files=had_files,
+                 ask_accusation=ask_accusation or bool(checked.values.get("accusation")))
 
 
 def _had_files() -> bool:
@@ -170,6 +171,9 @@ def tip_post():
     except case_port.TipRefused as refused:
         checked.errors[refused.field] = refused.message
         return _tip_form(checked, 400)
+    except case_port.AskAccusation:
+        # asked rather than guessed (issue 14): nothing is filed until it is answered
+        return _tip_form(checked, 200, ask_accusation=True)
     except Exception as error:  # noqa: BLE001 - the citizen gets a Thai page, not a trace
         log.error("tip not filed: %s", type(error).__name__)
         checked.errors["form"] = text("public_error_failed", phone=svc.org.phone)

@@ -32,7 +32,7 @@ log = logging.getLogger("tambon.cases")
 LINE_USER = "line-user"
 MAX_FIELD = 5000
 
-__all__ = ["EvidenceFile", "FiledCase", "NewCase", "file_case"]
+__all__ = ["EvidenceFile", "FiledCase", "NewCase", "asks_about_accusation", "file_case"]
 
 
 @dataclass
@@ -53,6 +53,9 @@ class NewCase:
     evidence: list[EvidenceFile] = field(default_factory=list)
     # False once the citizen declined to have a grievance raised to a corruption case.
     allow_raise: bool = True
+    # The citizen's answer when asked whether the complaint accuses an official of taking
+    # money or misusing power (routing was unsure); None when not asked.
+    accusation_answer: bool | None = None
 
     def __repr__(self) -> str:  # never print what a complainant wrote or who they are
         return (f"NewCase(kind={self.kind!r}, identity_mode={self.identity_mode!r}, "
@@ -79,6 +82,18 @@ class FiledCase:
 def routing_text(new: NewCase) -> str:
     parts = [new.description, new.question, new.who, new.location, new.when]
     return "\n".join(p for p in parts if p)
+
+
+def asks_about_accusation(session: Session, org, new: NewCase) -> bool:
+    """Routing cannot tell whether `new` accuses one of our officials and the citizen has
+    not been asked: ask "เรื่องนี้เกี่ยวกับเจ้าหน้าที่เรียกรับเงินหรือใช้อำนาจไม่ถูกต้องหรือไม่"
+    (text `accusation_question`) and file with the answer (`accusation_answer`)."""
+    from handlers.routing.edits import router_for
+
+    if new.accusation_answer is not None:
+        return False
+    return router_for(session, org).route(routing_text(new), new.kind,
+                                          allow_raise=new.allow_raise).accusation_unsure
 
 
 def _clean(value: str | None) -> str | None:
@@ -111,7 +126,8 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
 
     _validate(new)
     router = router_for(session, org)
-    decision = router.route(routing_text(new), new.kind, allow_raise=new.allow_raise)
+    decision = router.route(routing_text(new), new.kind, allow_raise=new.allow_raise,
+                            accusation=new.accusation_answer)
     office = router.offices[decision.office]
     anonymous = new.identity_mode == "anonymous"
 
@@ -135,6 +151,7 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
         created_at=now, updated_at=now,
         due_at=deadlines.add_working_days(now, days),
         update_due_at=now + deadlines.UPDATE_EVERY,
+        accusation_answer=decision.accusation_answer,
     )
     session.add(case)
     session.flush()  # the id is part of every field's associated data
@@ -165,7 +182,8 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
              case.identity_mode, case.channel, case.office_id)
     return FiledCase(
         case=case, code=code, secret=secret, office_id=office.id, office_name=office.name,
-        due_at=case.due_at, outside_bodies=list(decision.outside_bodies),
+        # the bodies the case goes out to, or that can act on people outside it names
+        due_at=case.due_at, outside_bodies=list(decision.outside_bodies or decision.outside),
         raised_to_corruption=decision.raised_to_corruption,
         update_due_at=case.update_due_at, target_days=days,
     )

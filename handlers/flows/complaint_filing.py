@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from handlers import menu
-from handlers.cases import casework
+from handlers.cases import casework, filing
 from handlers.cases.filing import NewCase, file_case, routing_text
 from handlers.context import Context
-from handlers.flows import drafts, state
+from handlers.flows import complaint_accusation, drafts, state
 from handlers.flows.complaint_messages import confirm_quick
 from handlers.messages import cap, say
 from handlers.routing.edits import router_for
@@ -25,13 +25,22 @@ def new_case(st: dict, ctx: Context) -> NewCase:
         phone=None if anonymous else st.get("phone"),
         line_user_id=None if anonymous else ctx.user_id,
         allow_raise=st.get("allow_raise", True),
+        accusation_answer=st.get(complaint_accusation.KEY),
     )
+
+
+def asks_about_accusation(st: dict, ctx: Context) -> bool:
+    """Routing cannot tell whether the complaint accuses an official, and the citizen has
+    not been asked yet (issue 14)."""
+    return complaint_accusation.KEY not in st and filing.asks_about_accusation(
+        ctx.session, ctx.org, new_case(st, ctx))
 
 
 def reads_like_corruption(st: dict, ctx: Context) -> bool:
     """A grievance whose words describe corruption (the routing raises it)."""
-    decision = router_for(ctx.session, ctx.org).route(routing_text(new_case(st, ctx)),
-                                                      "grievance")
+    decision = router_for(ctx.session, ctx.org).route(
+        routing_text(new_case(st, ctx)), "grievance",
+        accusation=st.get(complaint_accusation.KEY))
     return decision.raised_to_corruption
 
 
@@ -62,7 +71,8 @@ def _receipt(filed, st: dict, ctx: Context) -> list[dict]:
     if filed.outside_bodies:
         router = router_for(ctx.session, ctx.org)
         decision = router.route(routing_text(new_case(st, ctx)), filed.case.kind,
-                                allow_raise=st.get("allow_raise", True))
+                                allow_raise=st.get("allow_raise", True),
+                                accusation=st.get(complaint_accusation.KEY))
         messages.append(say(router.outside_bodies_message(decision)))
     messages.append(say(text("complaint_receipt_end"), menu.main_menu_items()))
     return messages

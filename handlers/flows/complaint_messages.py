@@ -4,6 +4,7 @@ before filing, and the kind answers to a text that is not what the step asked fo
 from __future__ import annotations
 
 from handlers.cases import casework, evidence
+from handlers.flows import complaint_accusation
 from handlers.flows.complaint_story import NotAStory
 from handlers.messages import (
     reply_with_camera,
@@ -46,6 +47,8 @@ def ask(st: dict, step: str, files: int = 0) -> list[dict]:
                          max_mb=evidence.MAX_MB, have=files), evidence_quick())]
     if step == "raise":
         return [say(text("complaint_ask_raise"), raise_quick())]
+    if step == complaint_accusation.STEP:
+        return complaint_accusation.ask(cancel_quick())
     if step == "edit":
         return [say(text("complaint_ask_edit"), edit_quick(st))]
     if step == "paused":

@@ -13,6 +13,7 @@ import logging
 from handlers.cases import evidence
 from handlers.context import Context
 from handlers.flows import (
+    complaint_accusation,
     complaint_filing,
     complaint_messages,
     complaint_story,
@@ -176,6 +177,7 @@ def on_description(st, message, typed, ctx):
     if st.pop("replace_description", False):
         st["description"] = ""
     complaint_story.add(st, typed)
+    st.pop(complaint_accusation.KEY, None)  # a new story: asked again if still unsure
     if st.pop("returning", False):
         return go(st, ctx, "confirm")
     return next_detail(st, ctx)
@@ -230,6 +232,12 @@ def on_raise(st, message, typed, ctx):
     return go(st, ctx, "confirm")
 
 
+def on_accusation(st, message, typed, ctx):
+    if not complaint_accusation.take_answer(st, typed):
+        return complaint_accusation.again(cancel_quick())
+    return before_confirm(st, ctx)
+
+
 def on_confirm(st, message, typed, ctx):
     if is_one_of(typed, YES_WORDS) or typed == text("complaint_q_confirm"):
         return complaint_filing.file(st, ctx)
@@ -275,6 +283,7 @@ STEPS = {
     "kind": on_kind, "mode": on_mode, "name": on_name, "phone": on_phone,
     "description": on_description, "detail": on_detail, "evidence": on_evidence,
     "raise": on_raise, "confirm": on_confirm, "edit": on_edit, "paused": on_paused,
+    complaint_accusation.STEP: on_accusation,
 }
 
 
@@ -336,7 +345,10 @@ def next_detail(st: dict, ctx: Context) -> list[dict]:
 
 
 def before_confirm(st: dict, ctx: Context) -> list[dict]:
-    """A grievance that reads like corruption: ask before filing it as one."""
+    """Unsure whether the complaint accuses an official: ask (issue 14). A grievance that
+    reads like corruption: ask before filing it as one."""
+    if complaint_filing.asks_about_accusation(st, ctx):
+        return go(st, ctx, complaint_accusation.STEP)
     if st.get("kind") == "grievance" and not st.get("raise_decided") \
             and complaint_filing.reads_like_corruption(st, ctx):
         return go(st, ctx, "raise")

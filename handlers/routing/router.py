@@ -500,7 +500,13 @@ class Router:
         return target_office in self.offices and target_office not in implicated
 
     def outside_bodies_message(self, decision: RoutingDecision) -> str:
-        """What the citizen is told when the case leaves the organization."""
+        """What the citizen is told when the case leaves the organization, or when it is
+        about people outside (a headman, the police) whom other bodies oversee."""
+        if decision.outside and not decision.outside_bodies:
+            lines = [text("routing_outside_people_intro")]
+            lines += [text("routing_outside_body", name=b["name"], how=b["how"])
+                      for b in decision.outside]
+            return "\n".join(lines)
         bodies = decision.outside_bodies or [
             dict(b) for b in self.offices[self.rules.oversight_office].outside_bodies
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base
@@ -68,6 +68,9 @@ class Case(Base):
     update_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_public_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # When routing could not tell whether the complaint accuses one of our officials, the
+    # citizen was asked; their answer (None: not asked). Migration 0010.
+    accusation_answer: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     fields: Mapped[list[CaseField]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"

@@ -117,6 +117,14 @@ def test_people_outside_are_not_ours_and_the_citizen_is_told_who_acts(text, body
     assert all(b["how"] for b in decision.outside)
 
 
+def test_the_citizen_is_told_who_acts_on_people_outside():
+    decision = router.route("กำนันเอาถุงยังชีพไปแจกแต่ญาติ", "grievance")
+    message = router.outside_bodies_message(decision)
+    assert "อำเภอ" in message and "1567" in message
+    assert "เจ้าหน้าที่ของ อบต. จะไม่เป็นผู้พิจารณา" not in message  # not the executives' text
+    assert any(r.startswith("กล่าวถึง: กำนัน") for r in decision.reasons)
+
+
 # --- what issue 17 reads ---------------------------------------------------------------------
 
 def test_reports_something():

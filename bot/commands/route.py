@@ -20,6 +20,10 @@ def _decision_line(decision, as_json: bool) -> str:
     lines = [f"office: {decision.office}  kind: {decision.kind}  implicated: {implicated}"]
     if decision.raised_to_corruption:
         lines.append("raised to corruption: ask the citizen to confirm")
+    if decision.accusation_unsure:
+        lines.append("unsure whether it accuses an official: the citizen is asked")
+    if decision.outside:
+        lines.append("outside: " + ", ".join(b["id"] for b in decision.outside))
     lines += [f"  {reason}" for reason in decision.reasons]
     return "\n".join(lines)
 

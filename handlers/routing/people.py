@@ -5,7 +5,8 @@ offices.yaml gives each office its `people` (titles as written: ผอ.กอง
 เก็บภาษี, แจกเบี้ย). routing.yaml's `people_forms` gives the words said before (ผอ., หัวหน้า,
 คน, จนท., พี่, ป้า, อ้าย ...) and after (ของ อบต., อบต.เฮา). An office's people are its
 `people`, any `before` word before one of its titles or works (ผอ.ช่าง, คนเก็บภาษี,
-ป้าแจกเบี้ย, พี่ที่ห้องการเงิน), and any of its titles right before an `after` word
+ป้าแจกเบี้ย; with words of `between` only between: พี่ที่ห้องการเงิน), and any of its
+titles right before an `after` word
 (ช่างของ อบต.). A title or a work alone is not a person: ช่าง alone may be anyone's
 mechanic, ภาษี alone is a subject.
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from handlers.routing.matcher import Hit
 from handlers.routing.offices import Office, OfficesError
+from handlers.thai import clean
 
 LAYER = "people_parts"
 # The most words between a word for a person and its title or work.
@@ -32,6 +34,7 @@ GAP = 3
 class PeopleForms:
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    between: frozenset[str] = frozenset()
 
 
 def parse_people_forms(raw: object, path: Path) -> PeopleForms:
@@ -40,12 +43,13 @@ def parse_people_forms(raw: object, path: Path) -> PeopleForms:
     if not isinstance(raw, dict):
         raise OfficesError(f"{path}: field 'people_forms': expected 'before' and 'after' lists")
     lists = {}
-    for name in ("before", "after"):
+    for name in ("before", "after", "between"):
         value = raw.get(name) or []
         if not isinstance(value, list):
             raise OfficesError(f"{path}: field 'people_forms.{name}': expected a list of words")
         lists[name] = tuple(str(w).strip() for w in value if str(w).strip())
-    return PeopleForms(**lists)
+    return PeopleForms(lists["before"], lists["after"],
+                       frozenset(clean(w).replace(" ", "") for w in lists["between"]))
 
 
 def parts(offices: Iterable[Office], forms: PeopleForms) -> list[tuple[str, tuple[str, str]]]:
@@ -72,23 +76,28 @@ def forms_of(office: Office, forms: PeopleForms) -> list[str]:
     return list(out)
 
 
-def compose(found: Sequence[Hit], word_starts: frozenset[int] | set[int]) -> list[Hit]:
+def compose(found: Sequence[Hit], tokens: Sequence[str], between: frozenset[str]
+            ) -> list[Hit]:
     """People put together from the parts layer's hits (every part found, overlapping
     ones too): a `before` word before a title or a work, right before it or with at most
-    `GAP` words between (พี่|ที่|ห้อง|การเงิน, ลุง|ที่|ดูแลประปา); a title right before an
-    `after` word. A word for a person begins a word of the text (`word_starts`:
-    อา of ผู้สูง|อา|ยุ is none), and ends one when its title is further on."""
+    `GAP` words of `between` between (พี่|ที่|ห้อง|การเงิน, ลุง|ที่|ดูแลประปา: not ลุง|ไป|
+    รับ|เบี้ย, an uncle collecting his allowance); a title right before an `after` word.
+    A word for a person begins a word of the text (อา of ผู้สูง|อา|ยุ is none)."""
+    word_at: dict[int, str] = {}  # where each word of the text begins -> the word
+    at = 0
+    for token in tokens:
+        word_at[at] = token
+        at += len(token)
     made: list[Hit] = []
     for a in found:
-        if a.has("before") and a.start not in word_starts:
+        if a.has("before") and a.start not in word_at:
             continue
         for b in found:
             if b.start < a.end:
                 continue
             gap = b.first - a.last
             if b.start > a.end and not (a.has("before") and 0 <= gap <= GAP
-                                        and a.end in word_starts
-                                        and not _between(found, a, b)):
+                                        and _only(word_at, a.end, b.start, between)):
                 continue
             offices: list[str] = []
             if a.has("before"):
@@ -141,9 +150,15 @@ def merge(main: Sequence[Hit], people: Sequence[Hit], persons: Sequence[str]) ->
     return sorted([*kept_main, *kept_people], key=lambda h: (h.first, h.last))
 
 
-def _between(found: Sequence[Hit], a: Hit, b: Hit) -> bool:
-    """Another part lies between `a` and `b` (the nearest title or work is the one)."""
-    return any(a.end <= h.start and h.end <= b.start for h in found)
+def _only(word_at: dict[int, str], start: int, end: int, between: frozenset[str]) -> bool:
+    """The text from `start` to `end` is whole words, each of `between`."""
+    at = start
+    while at < end:
+        word = word_at.get(at)
+        if word is None or word not in between:
+            return False
+        at += len(word)
+    return at == end
 
 
 def _overlap(a: Hit, b: Hit) -> bool:

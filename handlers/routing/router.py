@@ -236,7 +236,8 @@ class Router:
         """Every phrase found in `text_` (who and what it names, and the words of an
         accusation), in reading order."""
         tokens, layers = self._matcher.scan(text_)
-        main = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, []), _starts(tokens)),
+        main = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, []), tokens,
+                                               self.rules.people_forms.between),
                      PERSONS)
         persons = [(h.first, h.last) for h in main if any(h.has(c) for c in PERSONS)]
         words = [h for h in layers.get(ACCUSATION, [])
@@ -256,7 +257,8 @@ class Router:
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
         tokens, layers = self._matcher.scan(text_ or "")
-        hits = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, []), _starts(tokens)),
+        hits = merge(layers[MAIN], compose(layers.get(PEOPLE_PARTS, []), tokens,
+                                               self.rules.people_forms.between),
                      PERSONS)
         persons = [h for h in hits if any(h.has(c) for c in PERSONS)]
         wrongs = find_wrongdoing(
@@ -404,7 +406,9 @@ class Router:
         """(implicated offices, accused executive titles, mentions for the reasons)."""
         implicated: list[str] = []
         executives: list[str] = []
-        mentions: list[str] = []
+        mentions: list[str] = [
+            text("routing_reason_mentions_outside", who=h.phrase, body=self._outside[body].name)
+            for h, body in named.outside]
         if not reading.accused and not named.executives:
             return implicated, executives, mentions
         if reading.accused:
@@ -427,9 +431,6 @@ class Router:
                 executives.append(h.phrase)
             mentions.append(text("routing_reason_mentions_executive",
                                  who=h.phrase, group=self._exec_labels[group]))
-        for h, body in named.outside:
-            mentions.append(text("routing_reason_mentions_outside", who=h.phrase,
-                                 body=self._outside[body].name))
         if executives:
             for office in self.internal:
                 if office not in implicated:
@@ -558,12 +559,3 @@ def _files_manual(org_dir: Path):
 
     return manual
 
-
-def _starts(tokens: list[str]) -> set[int]:
-    """Where each word of the text begins (and where the last ends), in characters."""
-    out = {0}
-    at = 0
-    for token in tokens:
-        at += len(token)
-        out.add(at)
-    return out

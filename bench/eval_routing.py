@@ -9,7 +9,8 @@ split, kind, office, implicated) and issue 5's blind list (kind, office, implica
 
 Printed per set and, where the set has them, per split:
 
-- subject: the office right on texts that accuse nobody (kind as labelled);
+- subject: the office right on texts that accuse nobody (kind as labelled), as routed
+  and once the citizens the bot would ask answered as the label says;
 - accusation recall and precision with the kind inferred (routed with no kind), and
   with the kind given (as labelled; null is left to the text): a text is taken as an
   accusation when the decision says so (`accusation`, or an executive accused);
@@ -74,6 +75,7 @@ class Tally:
     n: int = 0
     subject_n: int = 0
     subject_right: int = 0
+    subject_answered: int = 0
     office_right: dict = field(default_factory=lambda: {"inferred": 0, "given": 0,
                                                         "answered": 0})
     accuses: int = 0
@@ -93,7 +95,8 @@ class Tally:
 
         out = [f"[{name}] {self.n} texts"]
         out.append(f"  subject (office right, nobody accused): "
-                   f"{share(self.subject_right, self.subject_n)}")
+                   f"{share(self.subject_right, self.subject_n)}; once the unsure are "
+                   f"answered: {share(self.subject_answered, self.subject_n)}")
         for mode in ("inferred", "given"):
             out.append(
                 f"  kind {mode:8s}: accusation recall {share(self.found[mode], self.accuses)}"
@@ -133,6 +136,7 @@ def measure(router, cases: list[dict], times: list[tuple[float, float]]
             if not case["accuses"]:
                 t.subject_n += 1
                 t.subject_right += given.office == case["office"]
+                t.subject_answered += answered.office == case["office"]
             t.accuses += bool(case["accuses"])
             for mode, decision in (("inferred", inferred), ("given", given)):
                 said = _accused(decision)

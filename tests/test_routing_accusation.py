@@ -138,3 +138,32 @@ def test_reasons_are_thai_and_readable():
     assert any(r.startswith("ลักษณะการทุจริต: ") and "หัก" in r for r in decision.reasons)
     assert any(r.startswith("กล่าวถึง: คนแจกเบี้ย") for r in decision.reasons)
     assert all(not r.isascii() for r in decision.reasons)
+
+
+# --- a clerk's mistake in routing.yaml is named, not routed around ------------------------
+
+@pytest.mark.parametrize("change,field", [
+    (lambda r: r["accusation"]["patterns"].append({"name": "x", "when": ["nosuch"]}),
+     "accusation.patterns"),
+    (lambda r: r["accusation"]["words"].__setitem__("corruption", ["โกง"]),
+     "accusation.words.corruption"),
+    (lambda r: r.__setitem__("people_forms", ["ผอ."]), "people_forms"),
+    (lambda r: r["outside"].append({"id": "x", "name": "y"}), "outside"),
+    (lambda r: r.__setitem__("when_unsure", "guess"), "when_unsure"),
+])
+def test_a_mistake_in_routing_yaml_names_its_field(tmp_path, change, field):
+    import shutil
+
+    import yaml
+
+    from handlers.routing import OfficesError
+    from handlers.routing.router import build_router
+
+    folder = tmp_path / "org"
+    shutil.copytree(DEFAULT_ORG_DIR, folder)
+    raw = yaml.safe_load((folder / "routing.yaml").read_text(encoding="utf-8"))
+    change(raw)
+    (folder / "routing.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                         encoding="utf-8")
+    with pytest.raises(OfficesError, match=field.replace(".", r"\.")):
+        build_router(folder)

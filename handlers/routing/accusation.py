@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handlers.routing.matcher import Hit
-from handlers.routing.offices import OfficesError
+from handlers.routing.offices import OfficesError, words_of
 
 LAYER = "accusation"
 NEGATION = "negation"
@@ -98,7 +98,7 @@ def parse_rules(raw: object, path: Path, fixed: dict[str, tuple[str, ...]]
         if not isinstance(phrases, list) or not phrases:
             raise OfficesError(f"{path}: field 'accusation.words.{name}': expected a list "
                                f"of words")
-        classes[str(name)] = tuple(str(p).strip() for p in phrases if str(p).strip())
+        classes[str(name)] = words_of(phrases)
     for name in (*FIXED, *BUILT_IN):
         if name in classes:
             raise OfficesError(f"{path}: field 'accusation.words.{name}': {name!r} is the "

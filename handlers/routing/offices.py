@@ -52,6 +52,11 @@ class Office:
         return bool(self.outside_bodies)
 
 
+def words_of(items) -> tuple[str, ...]:
+    """The non-blank words of a YAML list, stripped (numbers as text)."""
+    return tuple(str(w).strip() for w in items if str(w).strip())
+
+
 def _where(path: Path, office: str | None = None, field_name: str | None = None) -> str:
     where = str(path)
     if office is not None:

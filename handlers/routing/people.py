@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handlers.routing.matcher import Hit
-from handlers.routing.offices import Office, OfficesError
+from handlers.routing.offices import Office, OfficesError, words_of
 from handlers.thai import clean
 
 LAYER = "people_parts"
@@ -47,7 +47,7 @@ def parse_people_forms(raw: object, path: Path) -> PeopleForms:
         value = raw.get(name) or []
         if not isinstance(value, list):
             raise OfficesError(f"{path}: field 'people_forms.{name}': expected a list of words")
-        lists[name] = tuple(str(w).strip() for w in value if str(w).strip())
+        lists[name] = words_of(value)
     return PeopleForms(lists["before"], lists["after"],
                        frozenset(clean(w).replace(" ", "") for w in lists["between"]))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from handlers.routing.accusation import AccusationRules, parse_rules
-from handlers.routing.offices import Office, OfficesError
+from handlers.routing.offices import Office, OfficesError, words_of
 from handlers.routing.people import PeopleForms, parse_people_forms
 from handlers.routing.subjects import ManualUse, parse_manual_use
 
@@ -105,7 +105,7 @@ def load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
         value = raw.get(name) or []
         if not isinstance(value, list):
             raise OfficesError(f"{path}: field {name!r}: expected a list of words")
-        words[name] = tuple(str(w).strip() for w in value if str(w).strip())
+        words[name] = words_of(value)
     if not words["corruption"]:
         raise OfficesError(f"{path}: field 'corruption': the corruption vocabulary is empty")
     when_unsure = raw.get("when_unsure", "accusation")
@@ -139,7 +139,7 @@ def _executives(raw: dict, path: Path) -> tuple[tuple[str, str, tuple[str, ...]]
             raise OfficesError(
                 f"{path}: field 'executives': item {i + 1} needs 'group' and 'titles'"
             )
-        titles = tuple(str(t).strip() for t in group["titles"] if str(t).strip())
+        titles = words_of(group["titles"])
         executives.append((str(group["group"]), str(group.get("label") or group["group"]),
                            titles))
     return tuple(executives)
@@ -156,7 +156,7 @@ def _outside(raw: object, path: Path) -> tuple[OutsideBody, ...]:
                                                                        "titles")):
             raise OfficesError(f"{path}: field 'outside': item {i + 1} needs id, name, how "
                                f"and titles")
-        titles = tuple(str(t).strip() for t in item["titles"] if str(t).strip())
+        titles = words_of(item["titles"])
         bodies.append(OutsideBody(str(item["id"]), str(item["name"]), str(item["how"]),
                                   titles))
     return tuple(bodies)

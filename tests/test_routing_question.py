@@ -139,3 +139,29 @@ def test_tip_naming_the_technician_with_money_never_reaches_engineering(client, 
     sign_in(centre, "palad_officer")
     assert code in centre.get("/console/queue").get_data(as_text=True)
     assert centre.get(f"/console/cases/{code}").status_code == 200
+
+
+def test_routing_consults_the_manual_the_service_answers_with(services):
+    """Subjects come from the service's own manual index (its cache, the console's edits
+    of the manual), not from a second copy built for routing."""
+    from handlers.manual.store import index_for
+    from handlers.routing.edits import router_for
+
+    with services.sessions() as session:
+        router = router_for(session, services.org)
+        assert router.manual() is index_for(session, services.org)
+        decision = router.route("ไฟกิ่งหน้าบ้านดับสามคืนแล้ว")
+        assert decision.office == "engineering"
+        assert any(r.startswith("ตรงกับคู่มือบริการ") for r in decision.reasons)
+
+
+def test_routing_after_the_callers_session_closed_leaves_no_transaction(services):
+    """`tambon route --from-db` routes after its session closed: reading the manual must
+    not reopen that session and leave it in a transaction (on PostgreSQL it held a lock
+    that stopped the next TRUNCATE)."""
+    from handlers.routing.edits import router_for
+
+    with services.sessions() as session:
+        router = router_for(session, services.org)
+    assert router.route("ไฟกิ่งหน้าบ้านดับสามคืนแล้ว").office == "engineering"
+    assert not session.in_transaction()

@@ -99,8 +99,16 @@ def router_for(session: Session, org) -> Router:
     router = _ROUTERS.get(cache_key(session, org.id), lambda: _stamp(session, org.id),
                           rebuild)
     # The manual the service answers with (the console's edits of it included, its own
-    # cache checked every 2 s) tells routing what a complaint is about.
-    return router.with_manual(lambda: manual_index_for(session, org))
+    # cache checked every 2 s) tells routing what a complaint is about. Asked when a text
+    # is routed, in a session of its own: the caller's may be closed by then (`tambon
+    # route --from-db`), and must not be left holding a transaction.
+    bind = session.get_bind()
+
+    def manual():
+        with Session(bind) as own:
+            return manual_index_for(own, org)
+
+    return router.with_manual(manual)
 
 
 def offices_for(session: Session, org) -> dict[str, Office]:

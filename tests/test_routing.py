@@ -261,3 +261,28 @@ def test_cli_routes_one_text_and_lines_of_stdin():
     lines = [json.loads(x) for x in many.output.splitlines()]
     assert [x["office"] for x in lines] == ["engineering", "palad", "oversight"]
     assert lines[0]["kind"] == "inquiry"
+
+
+# --- issue 14's development set (complaints_dev2.yaml) --------------------------------------
+
+DEV2 = yaml.safe_load((Path(__file__).parent / "data" / "complaints_dev2.yaml")
+                      .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", DEV2, ids=case_id)
+def test_dev2_never_reaches_an_office_it_must_never_reach(case):
+    for kind in dict.fromkeys((case["kind"], None)):
+        decision = router.route(case["text"], kind)
+        assert decision.office not in case["never"], (kind, decision.reasons)
+        if case["office"] == "oversight":
+            assert decision.office == "oversight"
+
+
+def test_dev2_accusations_are_recognised_and_outside_bodies_named():
+    accusations = [c for c in DEV2 if c["accuses"]]
+    found = sum(router.route(c["text"]).accusation for c in accusations)
+    assert found / len(accusations) >= 0.95
+    outside = [c for c in DEV2 if c.get("outside")]
+    named = sum(c["outside"] in {b["id"] for b in router.route(c["text"], c["kind"]).outside}
+                for c in outside)
+    assert named == len(outside)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.public.web import TIP_LIMIT
 from storage.models import Case
 from tests.complaint_helpers import MODE_BUTTON, NAME, PHONE
 from tests.line_helpers import quick_reply_labels, texts_of
@@ -18,11 +17,6 @@ from tests.test_console_support import make_officer, sign_in
 # Names the technician, accuses him of nothing: routing cannot tell.
 UNSURE = "นายช่างมาดูไฟถนนหน้าบ้านหมู่ 4 แล้วบอกว่ายังไม่มีงบ ไฟดับมาสามเดือนแล้ว"
 QUESTION = "เรื่องนี้เกี่ยวกับเจ้าหน้าที่เรียกรับเงินหรือใช้อำนาจไม่ถูกต้องหรือไม่"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    TIP_LIMIT.reset()
 
 
 def cases(sessions) -> list[Case]:

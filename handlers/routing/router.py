@@ -45,6 +45,7 @@ from handlers.manual.schema import ManualError
 from handlers.routing.accusation import LAYER as ACCUSATION
 from handlers.routing.accusation import Wrongdoing, amounts, find_wrongdoing
 from handlers.routing.matcher import MAIN, Hit, PhraseMatcher
+from handlers.routing.near import NEAR, ORG, ORG_ROLE, find_near
 from handlers.routing.offices import (
     KINDS,
     OFFICES_FILE,
@@ -61,6 +62,9 @@ from handlers.routing.subjects import Subjects, score_subjects
 from handlers.texts import text
 from handlers.thai import clean
 
+# How many words after one of our people "บอกว่า" may stand and still be what they said
+# ("พี่ช่างมาดูท่อแตกแล้ว บอกว่า...").
+SAID_WITHIN = 5
 # Categories of the main layer that name a person.
 PERSONS = ("people", "name", "executive", "outside", "staff", "not_ours")
 
@@ -126,6 +130,12 @@ class _Named:
     staff: list[Hit] = field(default_factory=list)
     outside: list[tuple[Hit, str]] = field(default_factory=list)
     others: list[Hit] = field(default_factory=list)  # outside people no body answers for
+    # people named by what they were doing near an office's matter, or near the
+    # organization (office ORG): ours only when the text describes wrongdoing (near.py)
+    near: list[tuple[Hit, str]] = field(default_factory=list)
+    # a word for an official whose words, as the text passes them on, begin with a no
+    # ("ช่างบอกว่าไม่ว่าง"): a refusal the bot asks about
+    refusing: bool = False
 
     @property
     def anyone_outside(self) -> bool:
@@ -133,7 +143,7 @@ class _Named:
 
     @property
     def anyone_of_ours(self) -> bool:
-        return bool(self.ours or self.offices or self.executives or self.staff)
+        return bool(self.ours or self.offices or self.executives or self.staff or self.near)
 
 
 @dataclass
@@ -171,6 +181,10 @@ class Router:
             spellable += [*office.subjects, *office.names, *office.people]
         for phrase, tag in people_parts(offices.values(), rules.people_forms):
             matcher.add(phrase, tag, PEOPLE_PARTS, segments=False)
+        for phrase in rules.near.words:
+            matcher.add(phrase, ("near_word", ""), PEOPLE_PARTS, segments=False)
+        for phrase in rules.near.generic:
+            matcher.add(phrase, ("generic", ""), PEOPLE_PARTS, segments=False)
         matcher.overlapping(PEOPLE_PARTS)
         matcher.syllabic(PEOPLE_PARTS)
         matcher.syllabic(ACCUSATION, keep_ours=True)
@@ -261,16 +275,23 @@ class Router:
                                                self.rules.people_forms.between),
                      PERSONS)
         persons = [h for h in hits if any(h.has(c) for c in PERSONS)]
+        near = find_near(layers.get(PEOPLE_PARTS, []), hits, tokens, self.rules.near.gap)
         wrongs = find_wrongdoing(
             [*layers.get(ACCUSATION, []), *amounts(tokens)], self.rules.accusation,
             [(h.first, h.last) for h in persons],
-            [h for h in persons if h.has("people") or h.has("name") or h.has("staff")],
+            [h for h in persons if h.has("people") or h.has("name") or h.has("staff")]
+            + near,
             hits)
-        named = self._named(hits, passing_on=not wrongs)
+        named = self._named(hits, passing_on=not wrongs,
+                            negations=[h for h in layers.get(ACCUSATION, [])
+                                       if h.has(ACCUSATION) and "negation" in h.values(
+                                           ACCUSATION)])
+        named.near = [(h, h.values(NEAR)[0]) for h in near]
+        works = self._works(layers.get(PEOPLE_PARTS, []))
         subjects = score_subjects(hits, self._weak, self.manual(), self.rules.manual,
                                   text_ or "", tuple(self.internal))
         about = subjects.best
-        reading = self._read(named, wrongs, kind, accusation)
+        reading = self._read(named, wrongs, kind, accusation, hits)
         reasons: list[str] = []
 
         # kind
@@ -286,7 +307,7 @@ class Router:
             reasons.append(text("routing_reason_raised"))
 
         # implicated
-        implicated, executives, mentions = self._implicated(named, reading, about)
+        implicated, executives, mentions = self._implicated(named, reading, about, works)
         reasons.extend(dict.fromkeys(mentions))
         reasons += self._unsure_reasons(reading, accusation)
 
@@ -343,17 +364,22 @@ class Router:
                                                 dict.fromkeys(b for _h, b in named.outside)],
         )
 
-    def _named(self, hits: list[Hit], passing_on: bool) -> _Named:
+    def _named(self, hits: list[Hit], passing_on: bool, negations: list[Hit] = ()
+               ) -> _Named:
         """Who the text names, less those it only addresses ("ฝากถึงท่านนายก") and, when
         it describes no wrongdoing (`passing_on`), an executive or someone outside whose
         words it passes on ("ส.อบต. บอกให้มาแจ้ง"). With wrongdoing, the one who said it
         did it ("เจ้าหน้าที่บอกว่าถ้าให้เงิน..."); and what our people said is what the
-        citizen complains of ("คนคลังบอกเดี๋ยวทำให้ ... ถามทีไรบอกลืม")."""
+        citizen complains of ("คนคลังบอกเดี๋ยวทำให้ ... ถามทีไรบอกลืม"); our people's
+        words are never taken as mere news ("เจ้าหน้าที่บอกว่าได้ทุน 3,000 แต่ให้เซ็น
+        5,000" accuses in words no list holds). With no wrongdoing, a request to them
+        ("ขอให้ทีมกู้ภัยมาช่วย") names nobody accused; a word for an official whose words
+        begin with a no ("ช่างบอกว่าไม่ว่าง") is a refusal the bot asks about."""
         named = _Named()
         for i, h in enumerate(hits):
-            # only those above our people, or outside, pass on what others may act on
-            passes_on = passing_on and (h.has("executive") or h.has("outside"))
-            if not any(h.has(c) for c in PERSONS) or self._addressed(hits, i, passes_on):
+            above = h.has("executive") or h.has("outside")
+            if not any(h.has(c) for c in PERSONS) or self._addressed(
+                    hits, i, passing_on and above, passing_on):
                 continue
             for category, value in h.tags:
                 if category == "people":
@@ -366,12 +392,13 @@ class Router:
                     named.outside.append((h, value))
             if h.has("staff") and not h.has("people"):
                 named.staff.append(h)
+                named.refusing = named.refusing or self._says_no(hits, i, negations)
             if h.has("not_ours"):
                 named.others.append(h)
         return named
 
     def _read(self, named: _Named, wrongs: list[Wrongdoing], kind: str | None,
-              answer: bool | None) -> _Reading:
+              answer: bool | None, hits: list[Hit]) -> _Reading:
         """Does the text accuse someone of ours; is it sure; is money involved."""
         sure = any(w.sure for w in wrongs)
         unsure = False
@@ -381,6 +408,10 @@ class Router:
             # wrongdoing that accuses alone: an official nobody named, unless the text
             # names who did it and that is someone outside (ผู้ใหญ่บ้านเรียกเงิน)
             accused = not named.anyone_outside
+        elif kind == "corruption" and (named.anyone_of_ours or not named.anyone_outside):
+            # the citizen says someone did wrong; unless it is someone outside, it is one
+            # of ours, whoever the words missed
+            accused = True
         elif wrongs:
             accused, unsure = False, not named.anyone_outside
         elif named.executives:
@@ -388,9 +419,12 @@ class Router:
             # chosen kind, maybe ("นายกจะมาเปิดงานวันเด็กกี่โมง"): ask
             accused = kind in ("grievance", "corruption")
             unsure = kind is None
-        elif named.ours:
+        elif named.ours and any(h.has("service") for h in hits):
+            # our people named, thanked or praised for their work, nothing wrong found
+            accused = False
+        elif named.ours or named.refusing:
             # our people named, no wrongdoing found (or only what is cancelled, such as
-            # asking for what people owe): whatever the kind, ask
+            # asking for what people owe), or an official refusing: whatever the kind, ask
             accused = kind == "corruption"
             unsure = not accused
         else:
@@ -401,9 +435,17 @@ class Router:
         counted = [w for w in wrongs if w.sure or accused]
         return _Reading(accused, unsure, any(w.money for w in counted), counted)
 
-    def _implicated(self, named: _Named, reading: _Reading, about: str | None
+    def _implicated(self, named: _Named, reading: _Reading, about: str | None,
+                    works: list[tuple[Hit, str]] = ()
                     ) -> tuple[list[str], list[str], list[str]]:
-        """(implicated offices, accused executive titles, mentions for the reasons)."""
+        """(implicated offices, accused executive titles, mentions for the reasons).
+
+        On the safe side, when the text accuses: the office of each matter a person was
+        near (near.py); when it names nobody by office, or may not accuse at all, also
+        each office whose people's work or titles it names (ภาษี, ขยะ, กู้ภัย), and the
+        office it is about; an accused person of ours whose office nothing tells
+        ("คนขับรถตู้ของ อบต.") keeps that office, or with none the default office, whose
+        general staff they most likely are."""
         implicated: list[str] = []
         executives: list[str] = []
         mentions: list[str] = [
@@ -424,6 +466,24 @@ class Router:
                 who = named.staff[0].phrase if named.staff else text("routing_unnamed")
                 mentions.append(text("routing_reason_mentions", who=who,
                                      office=self.offices[about].name))
+            guessed = [(h, o) for h, o in named.near if o not in (ORG, ORG_ROLE)]
+            if unnamed or reading.unsure:
+                guessed += list(works)
+            for h, office in guessed:
+                if office in self.offices and office != self.rules.oversight_office \
+                        and office not in implicated:
+                    implicated.append(office)
+                    mentions.append(text("routing_reason_mentions", who=h.phrase,
+                                         office=self.offices[office].name))
+            unknown = [(h, o) for h, o in named.near if o in (ORG, ORG_ROLE)]
+            kept = [about] if about not in (None, self.rules.oversight_office) else []
+            if any(o == ORG_ROLE for _h, o in unknown) or (unknown and not kept):
+                kept.append(self.rules.default_office)
+            for office in kept if unknown else ():
+                if office not in implicated:
+                    implicated.append(office)
+                    mentions.append(text("routing_reason_mentions", who=unknown[0][0].phrase,
+                                         office=self.offices[office].name))
         for h, group in named.executives:
             if not reading.accused:
                 continue
@@ -436,6 +496,12 @@ class Router:
                 if office not in implicated:
                     implicated.append(office)
         return implicated, executives, mentions
+
+    @staticmethod
+    def _works(parts: list[Hit]) -> list[tuple[Hit, str]]:
+        """The offices whose people's work or titles the text names, with the word."""
+        return [(h, office) for h in parts
+                for office in dict.fromkeys((*h.values("title"), *h.values("work")))]
 
     def _wrong_reasons(self, reading: _Reading) -> list[str]:
         out = []
@@ -468,16 +534,27 @@ class Router:
         return out
 
     @staticmethod
-    def _addressed(hits: list[Hit], i: int, passing_on: bool) -> bool:
+    def _addressed(hits: list[Hit], i: int, passing_on: bool, asking: bool = False) -> bool:
         """The text only addresses the person ("ฝากนายช่าง...") or (with `passing_on`)
-        passes on what they said ("ส.อบต. บอกให้มาแจ้ง...")."""
+        passes on what they said ("ส.อบต. บอกให้มาแจ้ง...") or asks them for a service
+        ("ขอให้ทีมกู้ภัยมาช่วย") when the text describes no wrongdoing (`asking`)."""
         before = hits[i - 1] if i > 0 else None
         after = hits[i + 1] if i + 1 < len(hits) else None
         if before is not None and before.last == hits[i].first and before.has(
                 "addressing_before"):
             return True
+        if asking and before is not None and before.last == hits[i].first \
+                and before.has("requesting_before"):
+            return True
         return passing_on and after is not None and after.first == hits[i].last \
             and after.has("addressing_after")
+
+    @staticmethod
+    def _says_no(hits: list[Hit], i: int, negations: list[Hit]) -> bool:
+        """The person at `hits[i]` is said to have said something that begins with a no."""
+        said = next((h for h in hits[i + 1:i + 4] if h.has("addressing_after")
+                     and 0 <= h.first - hits[i].last <= SAID_WITHIN), None)
+        return said is not None and any(0 <= n.first - said.last <= 1 for n in negations)
 
     def _first_free(self, chain: tuple[str, ...], implicated: list[str],
                     reasons: list[str]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from handlers.routing.accusation import AccusationRules, parse_rules
+from handlers.routing.near import NearRules, parse_near
 from handlers.routing.offices import Office, OfficesError, words_of
 from handlers.routing.people import PeopleForms, parse_people_forms
 from handlers.routing.subjects import ManualUse, parse_manual_use
@@ -19,7 +20,7 @@ from handlers.routing.subjects import ManualUse, parse_manual_use
 ROUTING_FILE = "routing.yaml"
 WORD_LISTS = (
     "not_ours", "staff", "corruption", "misconduct", "addressing_before", "addressing_after",
-    "weak_subjects",
+    "weak_subjects", "service", "requesting_before",
 )
 # What an unsure text is taken for until the citizen answers the question (see router.py).
 UNSURE_READINGS = ("accusation", "subject")
@@ -52,6 +53,7 @@ class RoutingRules:
     outside: tuple[OutsideBody, ...] = ()
     manual: ManualUse = ManualUse()
     when_unsure: str = "accusation"
+    near: NearRules = NearRules()
 
 
 def load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
@@ -126,6 +128,7 @@ def load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
         outside=_outside(raw.get("outside"), path),
         manual=parse_manual_use(raw.get("manual"), path),
         when_unsure=when_unsure,
+        near=parse_near(raw.get("near_people"), path),
     )
 
 

@@ -53,25 +53,29 @@ def parse_near(raw: object, path: Path) -> NearRules:
 
 
 def find_near(parts: Sequence[Hit], main: Sequence[Hit], tokens: Sequence[str],
-              gap: int) -> list[Hit]:
+              gap: int, weak: frozenset[str] = frozenset()) -> list[Hit]:
     """The near persons of a text: each word for a person of `parts` (tagged `before` or
     `near_word`) that begins a word, followed within `gap` words by a subject of `main`,
-    a title or work of `parts` (that office) or an `after` word (the organization)."""
+    a title or work of `parts` (that office) or an `after` word (the organization). A
+    subject of `weak` says where (โต๊ะ, ถนน, วัด), not whose people."""
     starts, ends = set(), set()
     at = 0
     for token in tokens:
         starts.add(at)
         at += len(token)
         ends.add(at)
-    # a word for a person inside another phrase is none (คน of คนแก่, a subject)
-    inside = [(h.start, h.end) for h in main]
+    # a word for a person inside another phrase is none (คน of คนแก่, a subject); inside
+    # a person it still is (คน|คุมงาน|แข่งฟุตบอล: the one running the match)
+    inside = [(h.start, h.end) for h in main
+              if not any(h.has(c) for c in ("people", "staff", "name"))]
     persons = [h for h in parts if (h.has("before") or h.has("near_word") or h.has("generic"))
                and h.start in starts
                and not any(a <= h.start and h.end <= b and b - a > h.end - h.start
                            for a, b in inside)]
     targets: list[tuple[Hit, str]] = []
     for h in main:
-        targets += [(h, office) for office in h.values("subject")]
+        if h.phrase not in weak:
+            targets += [(h, office) for office in h.values("subject")]
     for h in parts:
         targets += [(h, office) for office in (*h.values("title"), *h.values("work"))]
         if h.has("after"):
@@ -91,4 +95,12 @@ def find_near(parts: Sequence[Hit], main: Sequence[Hit], tokens: Sequence[str],
             seen.add((p.start, office))
             out.append(Hit(p.start, t.end, f"{p.phrase} … {t.phrase}", ((NEAR, office),),
                            p.first, t.last))
+    # the organization tells nothing of a person whose office is told otherwise: by a
+    # matter near them, or by the person named around them (ช่าง|ของ อบต., คนคุมงาน)
+    known = [(h.start, h.end) for h in out if h.values(NEAR)[0] not in (ORG, ORG_ROLE)]
+    known += [(h.start, h.end) for h in main
+              if h.values("people") or h.values("name")]
+    known += [(h.start, h.end) for h in parts if h.values("title") or h.values("work")]
+    out = [h for h in out if h.values(NEAR)[0] not in (ORG, ORG_ROLE)
+           or not any(a <= h.start < b for a, b in known)]
     return sorted(out, key=lambda h: (h.first, h.start))

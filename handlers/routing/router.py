@@ -198,6 +198,11 @@ class Router:
         for name, phrases in rules.words.items():
             if name in ("corruption", "misconduct"):
                 continue  # in the accusation layer, as patterns of one word
+            if name == "service":
+                # matched where syllables end, as wrongdoing is (ใจ|ดีมาก holds ใจดี)
+                for phrase in phrases:
+                    matcher.add(phrase, ("service", ""), ACCUSATION)
+                continue
             for phrase in phrases:
                 matcher.add(phrase, (name, ""))
         for name, phrases in rules.accusation.classes.items():
@@ -275,7 +280,8 @@ class Router:
                                                self.rules.people_forms.between),
                      PERSONS)
         persons = [h for h in hits if any(h.has(c) for c in PERSONS)]
-        near = find_near(layers.get(PEOPLE_PARTS, []), hits, tokens, self.rules.near.gap)
+        near = find_near(layers.get(PEOPLE_PARTS, []), hits, tokens, self.rules.near.gap,
+                         self._weak)
         wrongs = find_wrongdoing(
             [*layers.get(ACCUSATION, []), *amounts(tokens)], self.rules.accusation,
             [(h.first, h.last) for h in persons],
@@ -291,7 +297,8 @@ class Router:
         subjects = score_subjects(hits, self._weak, self.manual(), self.rules.manual,
                                   text_ or "", tuple(self.internal))
         about = subjects.best
-        reading = self._read(named, wrongs, kind, accusation, hits)
+        reading = self._read(named, wrongs, kind, accusation,
+                             any(h.has("service") for h in layers.get(ACCUSATION, [])))
         reasons: list[str] = []
 
         # kind
@@ -379,7 +386,7 @@ class Router:
         for i, h in enumerate(hits):
             above = h.has("executive") or h.has("outside")
             if not any(h.has(c) for c in PERSONS) or self._addressed(
-                    hits, i, passing_on and above, passing_on):
+                    hits, i, passing_on and above, passing_on and not above):
                 continue
             for category, value in h.tags:
                 if category == "people":
@@ -398,7 +405,7 @@ class Router:
         return named
 
     def _read(self, named: _Named, wrongs: list[Wrongdoing], kind: str | None,
-              answer: bool | None, hits: list[Hit]) -> _Reading:
+              answer: bool | None, praised: bool = False) -> _Reading:
         """Does the text accuse someone of ours; is it sure; is money involved."""
         sure = any(w.sure for w in wrongs)
         unsure = False
@@ -419,7 +426,7 @@ class Router:
             # chosen kind, maybe ("นายกจะมาเปิดงานวันเด็กกี่โมง"): ask
             accused = kind in ("grievance", "corruption")
             unsure = kind is None
-        elif named.ours and any(h.has("service") for h in hits):
+        elif named.ours and praised:
             # our people named, thanked or praised for their work, nothing wrong found
             accused = False
         elif named.ours or named.refusing:

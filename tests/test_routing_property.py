@@ -5,7 +5,7 @@ given or not. Filled in from the data, so a word a clerk adds is tested too."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from data import DEFAULT_ORG_DIR
@@ -84,3 +84,49 @@ def test_every_form_alone_is_found_as_its_office(form, kind):
     hits = router.hits(f"แจ้งเรื่อง{phrase}ค่ะ")
     owners = {v for h in hits for c, v in h.tags if c == "people"}
     assert office in owners, (phrase, hits)
+
+
+# --- round 2: people named by what they were doing (handlers/routing/near.py) -------------
+
+NEAR_WORDS = sorted({*router.rules.near.words, *router.rules.people_forms.before})
+WEAK = set(router.rules.words.get("weak_subjects", ()))
+STRONG = [(s, o) for s, o in SUBJECTS if s not in WEAK and o in INTERNAL]
+between = st.lists(st.sampled_from(["ที่", "มา", "ดูแล", "เขา", "ทำ"]), max_size=2)
+
+
+@st.composite
+def near_complaint(draw):
+    """A word for a person, at most two words, an office's matter, then wrongdoing: the
+    person is read as that office's, whatever the words."""
+    subject, office = draw(st.sampled_from(STRONG))
+    person = f"{draw(st.sampled_from(NEAR_WORDS))}{''.join(draw(between))}{subject}"
+    wrong = draw(accusation("เจ้าหน้าที่"))
+    assume("%" not in wrong)  # a sign cleaning drops: "เรียก %" is no pattern left
+    return f"{draw(filler)}{person} {draw(filler)}{wrong}", office
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=near_complaint(), kind=st.sampled_from(KINDS))
+def test_a_person_near_a_matter_with_wrongdoing_never_gets_the_case(case, kind):
+    text, office = case
+    decision = router.route(text, kind)
+    # A pattern's words may fuse into one longer word of the layer (ใส่|ซอง is one word
+    # of `money`, so pay + money + extra finds no pay): then nothing is found, and that
+    # is the detector's gap, not this rule's. Whatever is found must keep X away.
+    if not decision.wrongdoing and kind != "corruption":
+        return
+    assert decision.accusation, (text, decision.reasons)
+    assert office in decision.implicated, (text, decision.reasons)
+    assert decision.office != office and decision.office not in decision.implicated
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(subject=st.sampled_from(STRONG), before=filler, after=filler)
+def test_a_corruption_complaint_never_goes_to_the_office_it_is_about(subject, before, after):
+    text = f"{before}เรื่อง{subject[0]} {after}"
+    decision = router.route(text, "corruption")
+    assert decision.accusation
+    about = decision.subjects[0] if decision.subjects else None
+    if about is not None and about != router.rules.oversight_office:
+        assert about in decision.implicated, (text, decision.reasons)
+    assert decision.office not in decision.implicated

@@ -126,3 +126,33 @@ def test_an_amount_said_as_a_hundred_and_one():
     # "ร้อยนึง" is an amount, as ร้อยหนึ่ง is
     decision = router.route("คนเก็บค่าแผงเรียกเพิ่มอีกร้อยนึง")
     assert decision.money and "finance" in decision.implicated
+
+
+def test_a_request_a_few_words_before_our_people_is_no_accusation():
+    # "ขอ|รถน้ำ|กับ|ทีมกู้ภัย มาช่วย": asked to come, not accused of anything
+    decision = router.route("ไฟไหม้ยุ้งข้าวหมู่ 5 ขอรถน้ำกับทีมกู้ภัยมาช่วยด่วน")
+    assert decision.office == "palad" and not decision.accusation_unsure
+    # the same request beside wrongdoing asks nothing away: the people stay accused
+    accused = router.route("ขอรถน้ำกับทีมกู้ภัยมาช่วย แต่เขาเรียกค่าน้ำมัน 500")
+    assert "palad" in accused.implicated and accused.office == "chief"
+
+
+# --- everyday names, spaces and repeated letters ----------------------------------------------
+
+@pytest.mark.parametrize("text,office", [
+    ("อ้ายช่างขอค่าน้ำมันสามร้อย", "engineering"),
+    ("เอื้อย คน เก็บ ภาษี ขอเงินพิเศษห้าร้อยจะลดภาษีให้", "finance"),
+    ("ครูศูนย์ตีลูกหนูจนเป็นรอย", "education"),
+    ("คนรถขยะขอเงินค่าเหล้าทุกอาทิตย์", "health"),
+    ("กู้ภัยอบต.ขอค่าน้ำมันตอนพาแม่ไปโรงพยาบาล", "palad"),
+    ("ช่างงงง อบต ขอเงินนนน 500", "engineering"),
+    ("คนนนเก็บบบภาษีีี เรียกเงินพิเศษ", "finance"),
+])
+def test_everyday_names_of_our_people_in_any_typing(text, office):
+    _never(text, office)
+
+
+def test_the_health_station_doctor_is_not_ours():
+    # หมออนามัย works for the health station (รพ.สต.), not for the อบต.
+    decision = router.route("หมอ อนามัย เรียกเงินค่าฉีดยา 200")
+    assert not decision.accusation and decision.implicated == []

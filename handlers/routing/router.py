@@ -65,6 +65,9 @@ from handlers.thai import clean
 # How many words after one of our people "บอกว่า" may stand and still be what they said
 # ("พี่ช่างมาดูท่อแตกแล้ว บอกว่า...").
 SAID_WITHIN = 5
+# How many words may stand between a request and the person asked ("ขอ|เรือ|กับ|
+# ทีมกู้ภัย มาช่วย").
+ASKED_WITHIN = 2
 # Categories of the main layer that name a person.
 PERSONS = ("people", "name", "executive", "outside", "staff", "not_ours")
 
@@ -295,7 +298,8 @@ class Router:
         named.near = [(h, h.values(NEAR)[0]) for h in near]
         works = self._works(layers.get(PEOPLE_PARTS, []))
         subjects = score_subjects(hits, self._weak, self.manual(), self.rules.manual,
-                                  text_ or "", tuple(self.internal))
+                                  text_ or "", tuple(self.internal),
+                                  [(h.first, h.last) for h in hits if h.has("place")])
         about = subjects.best
         reading = self._read(named, wrongs, kind, accusation,
                              any(h.has("service") for h in layers.get(ACCUSATION, [])))
@@ -550,8 +554,8 @@ class Router:
         if before is not None and before.last == hits[i].first and before.has(
                 "addressing_before"):
             return True
-        if asking and before is not None and before.last == hits[i].first \
-                and before.has("requesting_before"):
+        if asking and any(h.has("requesting_before") and 0 <= hits[i].first - h.last
+                          <= ASKED_WITHIN for h in hits[max(0, i - 3):i]):
             return True
         return passing_on and after is not None and after.first == hits[i].last \
             and after.has("addressing_after")

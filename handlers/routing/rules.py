@@ -20,7 +20,7 @@ from handlers.routing.subjects import ManualUse, parse_manual_use
 ROUTING_FILE = "routing.yaml"
 WORD_LISTS = (
     "not_ours", "staff", "corruption", "misconduct", "addressing_before", "addressing_after",
-    "weak_subjects", "service", "requesting_before",
+    "weak_subjects", "service", "requesting_before", "place",
 )
 # What an unsure text is taken for until the citizen answers the question (see router.py).
 UNSURE_READINGS = ("accusation", "subject")

@@ -79,16 +79,19 @@ class Subjects:
 
 
 def score_subjects(hits: Sequence[Hit], weak: frozenset[str], manual,
-                   use: ManualUse, text: str, offices: Sequence[str]) -> Subjects:
+                   use: ManualUse, text: str, offices: Sequence[str],
+                   places: Sequence[tuple[int, int]] = ()) -> Subjects:
     """The offices `text` is about: from the routing words among `hits` (the main layer)
-    and from `manual` (a ManualIndex, or None)."""
+    and from `manual` (a ManualIndex, or None). A subject right after a word of place
+    (`places`, token spans: หน้า|โรงเรียน, ข้าง|วัด) says where, and counts as weak."""
     found = Subjects()
+    after_place = {last for _first, last in places}
     for h in hits:
         for category, office in h.tags:
             weight = WEIGHTS.get(category)
             if weight is None:
                 continue
-            if category == "subject" and h.phrase in weak:
+            if category == "subject" and (h.phrase in weak or h.first in after_place):
                 weight *= WEAK
             found.add(office, weight, h.start)
             if category == "subject":

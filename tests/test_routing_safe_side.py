@@ -86,11 +86,13 @@ def test_unsure_keeps_the_offices_of_named_work_away():
     assert "engineering" in decision.implicated and decision.office != "engineering"
 
 
-def test_an_official_refusing_makes_the_bot_ask():
-    decision = router.route("ช่างบอกว่าไม่ว่าง ท่อประปาแตกมาสี่วันแล้ว")
-    assert decision.accusation_unsure and decision.office != "engineering"
-    plain = router.route("ช่างบอกว่าต้องรออะไหล่ ท่อประปาแตกมาสี่วันแล้ว")
-    assert not plain.accusation_unsure and plain.office == "engineering"
+def test_an_official_named_without_wrongdoing_makes_the_bot_ask():
+    for text in ("ช่างบอกว่าไม่ว่าง ท่อประปาแตกมาสี่วันแล้ว",
+                 "ช่างบอกว่าต้องรออะไหล่ ท่อประปาแตกมาสี่วันแล้ว"):
+        decision = router.route(text)
+        assert decision.accusation_unsure and decision.office != "engineering"
+        answered = router.route(text, accusation=False)
+        assert answered.office == "engineering"
 
 
 # --- ordinary grievances stay with their subject office ---------------------------------------
@@ -156,3 +158,19 @@ def test_the_health_station_doctor_is_not_ours():
     # หมออนามัย works for the health station (รพ.สต.), not for the อบต.
     decision = router.route("หมอ อนามัย เรียกเงินค่าฉีดยา 200")
     assert not decision.accusation and decision.implicated == []
+
+
+def test_a_word_for_an_official_alone_makes_the_bot_ask():
+    # nothing here is a wrongdoing word, but an official is what the text is about
+    text = "เจ้าหน้าที่เขียนในใบรับเรื่องว่าผมมาแล้ว ทั้งที่ผมไม่เคยไปเลย เรื่องภาษีป้าย"
+    decision = router.route(text, "grievance")
+    assert decision.accusation_unsure and "finance" in decision.implicated
+    assert decision.office == "palad"
+    # a job advertised is no official: พนักงานจ้าง is a matter of the default office
+    job = router.route("อบต. เปิดสอบพนักงานจ้างเมื่อไหร่ครับ", "inquiry")
+    assert not job.accusation_unsure and job.office == "palad"
+
+
+def test_an_amount_in_isan():
+    decision = router.route("คนเก็บค่าแผงตลาดเก็บเพิ่มอีกสามฮ้อย บ่มีใบเสร็จ")
+    assert decision.money and "finance" in decision.implicated

@@ -38,10 +38,11 @@ NEGATION = "negation"
 PERSON = "person"
 AMOUNT = "amount"
 BUILT_IN = (PERSON, AMOUNT)
-# A number in digits, or of tens or more in Thai words.
+# A number in digits, or of tens or more in Thai words (ฮ้อย: ร้อย in Isan; นึง: หนึ่ง as
+# said).
 _AMOUNT = re.compile(r"\d[\d,.]*|(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|ยี่|เอ็ด|ครึ่ง)*"
-                     r"(สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|"
-                     r"ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน|ครึ่ง|นึง)*")
+                     r"(สิบ|ร้อย|ฮ้อย|พัน|หมื่น|แสน|ล้าน)(หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|"
+                     r"เก้า|สิบ|ยี่|เอ็ด|ร้อย|ฮ้อย|พัน|หมื่น|แสน|ล้าน|ครึ่ง|นึง)*")
 # The fixed word lists of routing.yaml, each a pattern of one word: (money, sure).
 FIXED = {"corruption": (True, True), "misconduct": (False, False)}
 # How far before or after a pattern a word of its `unless` class still cancels it.

@@ -11,14 +11,21 @@ The rules, in the order they are applied:
    of ours or a word for an official, or wrongdoing that is sure alone (เรียกเงิน, สินบน).
    An executive, the ปลัด or a council member named in a grievance or a corruption
    complaint is accused even without such words, unless the text only addresses them
-   ("ฝากถึงท่านนายก") or passes on what they said. Unsure: wrongdoing that needs a person
-   with nobody named, a person of ours named with no wrongdoing (in text of any kind),
-   or an executive named in text of no chosen kind. The
+   ("ฝากถึงท่านนายก") or passes on what they said. A corruption complaint accuses someone
+   of ours whatever its words, unless it names only someone outside. Unsure: wrongdoing
+   that needs a person with nobody named, a person of ours or a word for an official
+   named with no wrongdoing (in text of any kind; not when the text thanks or praises
+   them, or asks them to come and help), or an executive named in text of no chosen
+   kind. The
    flow then asks the citizen one question; until answered, routing.yaml's `when_unsure`
    says what the text is taken for (an accusation: nobody accused sees it).
 3. Implicated: when the text accuses, each office whose people or name it names; a word
    for an official, or wrongdoing with nobody named, implicates the office the text is
-   about. An accused executive implicates every office inside the organization.
+   about. On the safe side (near.py): the office of a matter a word for a person stood
+   a few words before ("คน|จัดงาน|กีฬาตำบล"); for a role of the organization whose office
+   nothing tells ("คนขับรถตู้|ของ อบต."), also the default office; when unsure or nobody
+   is named by office, each office whose people's work or titles the text names. An
+   accused executive implicates every office inside the organization.
 4. Kind: the citizen's choice wins. With no choice, money asked for, taken, cut or kept
    makes it a corruption complaint, anything else a grievance. A grievance with such money
    is raised to corruption (`raised_to_corruption`; the flow asks to confirm).
@@ -62,9 +69,6 @@ from handlers.routing.subjects import Subjects, score_subjects
 from handlers.texts import text
 from handlers.thai import clean
 
-# How many words after one of our people "บอกว่า" may stand and still be what they said
-# ("พี่ช่างมาดูท่อแตกแล้ว บอกว่า...").
-SAID_WITHIN = 5
 # How many words may stand between a request and the person asked ("ขอ|เรือ|กับ|
 # ทีมกู้ภัย มาช่วย").
 ASKED_WITHIN = 2
@@ -136,13 +140,15 @@ class _Named:
     # people named by what they were doing near an office's matter, or near the
     # organization (office ORG): ours only when the text describes wrongdoing (near.py)
     near: list[tuple[Hit, str]] = field(default_factory=list)
-    # a word for an official whose words, as the text passes them on, begin with a no
-    # ("ช่างบอกว่าไม่ว่าง"): a refusal the bot asks about
-    refusing: bool = False
 
     @property
     def anyone_outside(self) -> bool:
         return bool(self.outside or self.others)
+
+    @property
+    def officials(self) -> list[Hit]:
+        """Words for an official that are not also a matter (พนักงานจ้าง: a job)."""
+        return [h for h in self.staff if not h.has("subject")]
 
     @property
     def anyone_of_ours(self) -> bool:
@@ -291,10 +297,7 @@ class Router:
             [h for h in persons if h.has("people") or h.has("name") or h.has("staff")]
             + near,
             hits)
-        named = self._named(hits, passing_on=not wrongs,
-                            negations=[h for h in layers.get(ACCUSATION, [])
-                                       if h.has(ACCUSATION) and "negation" in h.values(
-                                           ACCUSATION)])
+        named = self._named(hits, passing_on=not wrongs)
         named.near = [(h, h.values(NEAR)[0]) for h in near]
         works = self._works(layers.get(PEOPLE_PARTS, []))
         subjects = score_subjects(hits, self._weak, self.manual(), self.rules.manual,
@@ -375,8 +378,7 @@ class Router:
                                                 dict.fromkeys(b for _h, b in named.outside)],
         )
 
-    def _named(self, hits: list[Hit], passing_on: bool, negations: list[Hit] = ()
-               ) -> _Named:
+    def _named(self, hits: list[Hit], passing_on: bool) -> _Named:
         """Who the text names, less those it only addresses ("ฝากถึงท่านนายก") and, when
         it describes no wrongdoing (`passing_on`), an executive or someone outside whose
         words it passes on ("ส.อบต. บอกให้มาแจ้ง"). With wrongdoing, the one who said it
@@ -384,8 +386,7 @@ class Router:
         citizen complains of ("คนคลังบอกเดี๋ยวทำให้ ... ถามทีไรบอกลืม"); our people's
         words are never taken as mere news ("เจ้าหน้าที่บอกว่าได้ทุน 3,000 แต่ให้เซ็น
         5,000" accuses in words no list holds). With no wrongdoing, a request to them
-        ("ขอให้ทีมกู้ภัยมาช่วย") names nobody accused; a word for an official whose words
-        begin with a no ("ช่างบอกว่าไม่ว่าง") is a refusal the bot asks about."""
+        ("ขอให้ทีมกู้ภัยมาช่วย", "ขอ|รถน้ำ|กับ|ทีมกู้ภัย") names nobody accused."""
         named = _Named()
         for i, h in enumerate(hits):
             above = h.has("executive") or h.has("outside")
@@ -403,7 +404,6 @@ class Router:
                     named.outside.append((h, value))
             if h.has("staff") and not h.has("people"):
                 named.staff.append(h)
-                named.refusing = named.refusing or self._says_no(hits, i, negations)
             if h.has("not_ours"):
                 named.others.append(h)
         return named
@@ -430,12 +430,13 @@ class Router:
             # chosen kind, maybe ("นายกจะมาเปิดงานวันเด็กกี่โมง"): ask
             accused = kind in ("grievance", "corruption")
             unsure = kind is None
-        elif named.ours and praised:
+        elif (named.ours or named.officials) and praised:
             # our people named, thanked or praised for their work, nothing wrong found
             accused = False
-        elif named.ours or named.refusing:
-            # our people named, no wrongdoing found (or only what is cancelled, such as
-            # asking for what people owe), or an official refusing: whatever the kind, ask
+        elif named.ours or named.officials:
+            # our people or a word for an official named, no wrongdoing found (or only
+            # what is cancelled, such as asking for what people owe): whatever the kind,
+            # ask (an official's words "ไม่ว่าง", "ไม่ใช่เขต" are refusals no list holds)
             accused = kind == "corruption"
             unsure = not accused
         else:
@@ -559,13 +560,6 @@ class Router:
             return True
         return passing_on and after is not None and after.first == hits[i].last \
             and after.has("addressing_after")
-
-    @staticmethod
-    def _says_no(hits: list[Hit], i: int, negations: list[Hit]) -> bool:
-        """The person at `hits[i]` is said to have said something that begins with a no."""
-        said = next((h for h in hits[i + 1:i + 4] if h.has("addressing_after")
-                     and 0 <= h.first - hits[i].last <= SAID_WITHIN), None)
-        return said is not None and any(0 <= n.first - said.last <= 1 for n in negations)
 
     def _first_free(self, chain: tuple[str, ...], implicated: list[str],
                     reasons: list[str]) -> str:

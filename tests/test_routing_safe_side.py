@@ -174,3 +174,12 @@ def test_a_word_for_an_official_alone_makes_the_bot_ask():
 def test_an_amount_in_isan():
     decision = router.route("คนเก็บค่าแผงตลาดเก็บเพิ่มอีกสามฮ้อย บ่มีใบเสร็จ")
     assert decision.money and "finance" in decision.implicated
+
+
+def test_an_office_named_without_wrongdoing_makes_the_bot_ask():
+    # the office itself is what the citizen complains of, in words no list holds
+    text = "แจ้งกองสาธารณสุขเรื่องขยะไปห้ารอบ ทุกครั้งได้คำตอบเดิมว่ารอก่อน"
+    decision = router.route(text, "grievance")
+    assert decision.accusation_unsure
+    assert "health" in decision.implicated and decision.office == "palad"
+    assert router.route(text, "grievance", accusation=False).office == "health"

@@ -13,12 +13,12 @@ The rules, in the order they are applied:
    complaint is accused even without such words, unless the text only addresses them
    ("ฝากถึงท่านนายก") or passes on what they said. A corruption complaint accuses someone
    of ours whatever its words, unless it names only someone outside. Unsure: wrongdoing
-   that needs a person with nobody named, a person of ours or a word for an official
-   named with no wrongdoing (in text of any kind; not when the text thanks or praises
-   them, or asks them to come and help), or an executive named in text of no chosen
-   kind. The
-   flow then asks the citizen one question; until answered, routing.yaml's `when_unsure`
-   says what the text is taken for (an accusation: nobody accused sees it).
+   that needs a person with nobody named, a person of ours, a word for an official or
+   an office named with no wrongdoing (in text of any kind; not when the text thanks or
+   praises them, or asks them to come and help), or an executive named in text of no
+   chosen kind. The flow then asks the citizen one question; until answered,
+   routing.yaml's `when_unsure` says what the text is taken for (an accusation: nobody
+   accused sees it).
 3. Implicated: when the text accuses, each office whose people or name it names; a word
    for an official, or wrongdoing with nobody named, implicates the office the text is
    about. On the safe side (near.py): the office of a matter a word for a person stood
@@ -430,13 +430,13 @@ class Router:
             # chosen kind, maybe ("นายกจะมาเปิดงานวันเด็กกี่โมง"): ask
             accused = kind in ("grievance", "corruption")
             unsure = kind is None
-        elif (named.ours or named.officials) and praised:
+        elif (named.ours or named.officials or named.offices) and praised:
             # our people named, thanked or praised for their work, nothing wrong found
             accused = False
-        elif named.ours or named.officials:
-            # our people or a word for an official named, no wrongdoing found (or only
-            # what is cancelled, such as asking for what people owe): whatever the kind,
-            # ask (an official's words "ไม่ว่าง", "ไม่ใช่เขต" are refusals no list holds)
+        elif named.ours or named.officials or named.offices:
+            # our people, a word for an official or an office named, no wrongdoing found
+            # (or only what is cancelled, such as asking for what people owe): whatever
+            # the kind, ask (an official's "ไม่ว่าง" is a refusal no list holds)
             accused = kind == "corruption"
             unsure = not accused
         else:

@@ -18,7 +18,7 @@ FUNCTION_WORDS = frozenset("""
 แค่ เคย นิดหน่อย สักหน่อย เพราะอะไร อยู่แล้ว เจ้าค่ะ หรอก
 ขอบคุณ ขอบพระคุณ ขอโทษ ขออภัย แอดมิน admin พอดี พอดีว่า นิดนึง หน่อยนึง ตอบ คำตอบ
 ชื่ออะไร
-ใด ใด๋ ได๋ นะค้า ค้า
+ใด ใด๋ ได๋ นะค้า ค้า หรือยัง ขอบใจ
 """.split())
 # Courtesies the tokenizer would split into a word that does name a service
 # (ขอบคุณ|ล่วงหน้า: the allowances' early registration); read whole, they say nothing.

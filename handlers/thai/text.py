@@ -98,7 +98,7 @@ def _base_trie() -> Trie:
 # Entries of pythainlp's word list that are no words (or hardly ever the word meant) and
 # win against the real ones in everyday phrases: แล้วจะ -> แล้|วจะ, บอกว่า -> บอ|กว่า,
 # ปลูกข้าวต้อง... -> ปลูก|ข้าวต้อง, อยู่ไหนคะ -> อยู่|ไห|นคะ.
-NOT_WORDS = frozenset({"แล้", "วจะ", "บอ", "ข้าวต้อง", "เดินไหม", "นคะ"})
+NOT_WORDS = frozenset({"แล้", "วจะ", "บอ", "ข้าวต้อง", "เดินไหม", "นคะ", "ที่ไหนได้"})
 
 
 class _MergedTrie(Trie):

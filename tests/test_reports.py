@@ -39,6 +39,8 @@ def _what(reading) -> str:
     # Isan question words ask too: จักมื้อ = how many days, ยามใด๋ = when
     ("ไฟกิ่งดับแจ้งแล้วจักมื้อจังมาแปง", AFTER),
     ("น้ำประปาบ่ไหล สิมาแปงยามใด๋", AFTER),
+    ("ถนนเป็นขุมเป็นบ่อ ฮ้องเรียนได้บ่", AFTER),  # ได้บ่ is read as one word
+    ("ขยะไม่มาเก็บ โทรเบอไร", AFTER),  # phone typing: เบอ = เบอร์, ไร = อะไร
     # service questions: only answered
     ("เบี้ยคนแก่ต้องใช้อะไรบ้าง", ANSWER),
     ("อบต.เปิดกี่โมง วันเสาร์เปิดไหม", ANSWER),

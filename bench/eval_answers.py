@@ -17,10 +17,12 @@ situations described without the official words, dialect, typos, near-miss off-t
 off-topic messages, half of them near-misses), `dev6-tune` and `dev6-holdout`
 (questions_dev6.yaml, issue 17: a third in Korat or Isan dialect or phone typing, a third
 with a story around the question, a third asking for one fact; each labelled with its
-`style` and the `fact` it asks for), `blind` to `blind5` (questions_blind*.yaml: written
+`style` and the `fact` it asks for), `dev7-tune` and `dev7-holdout` (questions_dev7.yaml,
+written the same way by a session that had read the manual's entry list, with more
+near-miss services of other agencies), `blind` to `blind5` (questions_blind*.yaml: written
 by others from the same scope list, measured, never tuned on). `tuning` is tune +
-dev2-tune + dev3-tune + dev4-tune + dev5-tune + dev6-tune, the only questions thresholds,
-weights, synonyms and the fact cues are set on; misses are listed only there.
+dev2-tune + dev3-tune + dev4-tune + dev5-tune + dev6-tune + dev7-tune, the only questions
+thresholds, weights, synonyms and the fact cues are set on; misses are listed only there.
 
 Prints, for each split: top-1 and top-3 (in-scope questions), top-1 accepted (the right
 entry first and not answered "low"), off-topic rejection (share of null questions
@@ -63,11 +65,12 @@ QUESTIONS = DATA / "questions.yaml"
 BLINDS = {name: DATA / f"questions_{name}.yaml"
           for name in ("blind", "blind2", "blind3", "blind4", "blind5")}
 # Development sets; their -holdout halves are measured, never tuned on.
-DEVS = [DATA / f"questions_dev{n}.yaml" for n in (2, 3, 4, 5, 6)]
+DEVS = [DATA / f"questions_dev{n}.yaml" for n in (2, 3, 4, 5, 6, 7)]
 SPLITS = ["tune", "holdout", "dev2-tune", "dev2-holdout", "dev3-tune", "dev3-holdout",
           "dev4-tune", "dev4-holdout", "dev5-tune", "dev5-holdout", "dev6-tune",
-          "dev6-holdout", *BLINDS]
-TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune", "dev5-tune", "dev6-tune"}
+          "dev6-holdout", "dev7-tune", "dev7-holdout", *BLINDS]
+TUNING = {"tune", "dev2-tune", "dev3-tune", "dev4-tune", "dev5-tune", "dev6-tune",
+          "dev7-tune"}
 
 
 def load_questions(path: Path = QUESTIONS, known_ids: set[str] | None = None) -> list[dict]:

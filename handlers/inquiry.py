@@ -132,7 +132,7 @@ def reply(question: str, index: ManualIndex, *, session, org, now: datetime | No
     if reading is not None and reading.offer_alone:
         return Answer(None, [report_offer.message(reading)], reading)
     result = index.search(question)
-    asked_facts, pay = asked(question, index.synonyms)
+    asked_facts, pay = asked(question, index.synonyms, result.features.get("tokens", ()))
     if result.confidence == "high":
         entry = index.entry(result.answer_id)
         messages = [entry_answer(entry, asked_facts, pay, office_names(session, org), org)]

@@ -387,6 +387,25 @@ def test_a_question_about_another_agency_is_low_and_names_it(index, question, ag
     assert all(not a.startswith("elsewhere:") for a, _, _ in result.alternatives)
 
 
+def test_another_agency_ranked_first_turns_the_question_away(index):
+    # household electricity (theirs) a little ahead of the garbage fee (ours): no card
+    order, fused, _ = index.features("ค่าไฟแพงหลาย จ่ายบิลไสได้")
+    ours = next(i for i in order if i < len(index.entries))
+    assert index.docs[order[0]]["id"] == "elsewhere:household-electricity"
+    assert fused[order[0]] - fused[ours] < 0.05
+    result = index.search("ค่าไฟแพงหลาย จ่ายบิลไสได้")
+    assert result.confidence == "low"
+    assert result.elsewhere == "elsewhere:household-electricity"
+
+
+@pytest.mark.parametrize("words", ["ที่ใด", "ตอนใด๋", "มั่ง", "ครับผม", "เฮา", "ลูกสาว", "หลานชาย"])
+def test_korat_isan_and_phone_words_for_nothing_particular_cost_nothing(index, words):
+    # question words, particles, pronouns and relatives in dialect or phone typing stand
+    # for standard ones the search ignores or knows: they are no unknown rare word
+    terms = index._query(f"เบี้ยคนแก่ {words}")[0]
+    assert all(t in index.words.postings for t in terms), terms
+
+
 def test_our_own_services_near_theirs_keep_their_cards(index):
     # ภาษีที่ดิน (ours) beside ภาษีรถ and ภาษีเงินได้ (theirs); ไฟถนน (ours) beside ค่าไฟ
     for question, expected in [("จ่ายภาษีที่ดินและสิ่งปลูกสร้างที่ไหน", "land-building-tax"),

@@ -18,6 +18,8 @@ from handlers.thai import Synonyms, add_words, clean, extra_words, syllables, to
         ("เบี้ย\u200bคนแก่\ufeff", "เบี้ยคนแก่"),
         ("  LINE   Official\tAccount ", "line official account"),
         ("เเม่", "แม่"),
+        # the Korat yamakkan goes: ได้จั๎กบาท is read as ได้จักบาท (how many baht)
+        ("ได้จั๎กบาท", "ได้จักบาท"),
         ("www.example.com", "www.example.com"),
         ("", ""),
     ],
@@ -32,6 +34,11 @@ def test_clean_drops_control_characters():
 
 def test_tokenize_keeps_compounds_and_drops_spaces_and_punctuation():
     assert tokenize("ป้ายโฆษณา  ต้องเสียภาษีไหม?") == ["ป้ายโฆษณา", "ต้อง", "เสียภาษี", "ไหม"]
+
+
+def test_an_idiom_does_not_swallow_a_question_word():
+    # ที่ไหนได้ ("who would have thought") is in the word list; asked, it is ที่ไหน|ได้
+    assert tokenize("จ่ายที่ไหนได้บ้าง", registered=False) == ["จ่าย", "ที่ไหน", "ได้", "บ้าง"]
 
 
 def test_tokenize_default_dictionary_still_there_after_adding_words():

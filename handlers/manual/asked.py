@@ -21,6 +21,8 @@ of them does not count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers.thai import Synonyms
 from handlers.thai.cues import CueTable
 
@@ -52,6 +54,7 @@ _PHRASES = {
         จ่ายทุกเดือน ได้ทุกเดือน เข้าทุกวันที่ ได้เงินวันไหน ได้เงินเมื่อไหร่
         จะได้เงินเมื่อไหร่ จะได้เงินวันไหน ได้รับเงินวันไหน รับเงินวันไหน รับเงินได้วันไหน
         จ่ายเงินวันไหน โอนเงินวันไหน กดเงินได้วันไหน ไปรับเงินวันไหน
+        โอนกี่โมง โอนเงินกี่โมง เงินเข้ากี่โมง
     """,
     # the day of a payment, when the entry pays one; otherwise it says nothing
     "when": """
@@ -68,6 +71,8 @@ _PHRASES = {
         อัตราเบี้ย เบี้ยเท่าไหร่ เงินเท่าไหร่ ช่วยเท่าไหร่ ช่วยเหลือเท่าไหร่
         ได้เพิ่ม ได้มากขึ้น ขึ้นเป็น ได้กี่ตังค์ ได้ทั้งหมด ได้หลายบ่ ได้หลายไหม ได้เยอะไหม
         ได้เงินกี่บาท รับกี่บาท รับเงินเท่าไหร่ ได้รับเงินเท่าไหร่ ได้คนละ ให้คนละ ให้ครั้งละ
+        ได้เงินเยอะ ได้เยอะ ได้เงินมาก
+        ได้เงินหลาย เงินหลายบ่ ได้หลายปานใด ได้ปานใด ได้เงินปานใด
     """,
     "money": """
         เท่าไหร่ เท่าไร เท่าใด เท่าใด๋ กี่บาท กี่ร้อย จักบาท จั๊กบาท ราคา อัตรา
@@ -82,6 +87,9 @@ _PHRASES = {
         คิดตังค์ คิดตัง เก็บตังค์ เก็บตัง เสียสตางค์ ไม่เสียเงิน ไม่เสียตังค์ ค่าเช่า ค่ายืม
         ค่าติดตั้ง ค่าต่อ ค่าขอ ค่าจด ค่าใบอนุญาต ค่าภาษี ต้องเสียอะไร เสียอะไรไหม
         ต้องจ่ายอะไร จ่ายอะไรไหม ค่าอะไร ภาษีกี่บาท ภาษีปีละ ค่าน้ำหน่วยละ หน่วยละ
+        คิดยังไง คิดอย่างไร คิดภาษี คิดค่า คำนวณ คิดเป็นเงิน
+        ต้องจ่ายเงิน จ่ายเงินไหม จ่ายเงินบ่ เสียเงินบ่ เสียตังบ่ เสียค่าเช่า จ่ายค่าเช่า เสียค่า
+        เสียปานใด จ่ายปานใด ต้องเสียบ่ ต้องจ่ายบ่
     """,
     "hours": """
         เปิดทุกวัน ไปได้วันไหน ไปได้กี่โมง เปิดวันหยุด ถึงกี่โมง
@@ -97,6 +105,8 @@ _PHRASES = {
         ไปวันอาทิตย์ ไปตอนเย็น ไปตอนเช้า ไปเช้า ไปเย็น ไปตอนเที่ยง เปิดเช้า เปิดตอนเช้า
         ทำงานไหม ทำงานบ่ ทำการไหม ทำการบ่ เจ้าหน้าที่อยู่ไหม มีคนอยู่ไหม ยื่นวันเสาร์
         ติดต่อวันเสาร์ ยื่นวันอาทิตย์ ติดต่อวันอาทิตย์ ไปวันหยุด เปิดวันนี้ วันนี้เปิด
+        หยุดไหม หยุดมั้ย หยุดบ่ หยุดเสาร์ เสาร์อาทิตย์หยุด วันหยุดไหม เปิดให้ติดต่อ เปิดให้บริการไหม
+        เปิดยามใด๋ ปิดยามใด๋ ไปได้ยามใด๋ ไปได้เมื่อไหร่ เปิดตอนใด๋ ปิดตอนใด๋
     """,
     "documents": """
         ต้องมีอะไรบ้าง ใช้หลักฐานอะไรบ้าง เอกสารอะไรบ้าง
@@ -107,6 +117,8 @@ _PHRASES = {
         กี่ชุด กี่ฉบับ เอกสารที่ต้องใช้ เอกสารประกอบ เอกสารมีอะไร ใช้อะไรประกอบ
         ต้องยื่นอะไร ยื่นอะไรบ้าง หลักฐานที่ต้องใช้ พกอะไรไป ต้องพก หอบอะไรไป
         เอกสารอะไร เอกสารหยัง หลักฐานหยัง ใช้อะไร ต้องใช้หยัง ต้องเตรียมหยัง
+        ใช้ใบอะไร ใบอะไรบ้าง เซ็นอะไร ต้องเซ็น
+        เอกสารมีไร เอกสารไรบ้าง ใช้ไรมั่ง เอาไรมั่ง ต้องเอาแนวใด๋ เอาแนวใด๋ ใช้แนวใด๋
     """,
     # a document named, asked whether it is needed ("ต้องเอาทะเบียนบ้านไปด้วยไหม")
     "paper": """
@@ -127,6 +139,7 @@ _PHRASES = {
         วันเดียวได้ไหม วันเดียวเสร็จ เสร็จในวัน เสร็จภายใน กี่วันเสร็จ กี่วันถึง จะมาเมื่อไหร่
         มาซ่อมเมื่อไหร่ มาซ่อมวันไหน จะมาซ่อม มาเมื่อไหร่ นานปานใด
         กี่ชั่วโมง กี่นาที ถ่าดน ถ่ากี่มื้อ รอถึงเมื่อไหร่ ได้ใบเมื่อไหร่
+        ได้เลยไหม ได้เลยมั้ย ได้เลยบ่ รอรับได้ รอรับเลย
     """,
     "where": """
         ไปหาใคร ติดต่อใคร แจ้งใคร ฝ่ายไหน กองไหน หน่วยงานไหน ต้องไปไหน
@@ -137,6 +150,8 @@ _PHRASES = {
         บอกใคร หาใคร ใครรับผิดชอบ ใครมีหน้าที่ แจ้งไหน ยื่นไหน ทำที่ไหน
         ไปทำที่ไหน ยื่นเรื่องที่ไหน ส่งที่ไหน ไปยื่นที่ไหน ติดต่อได้ที่ไหน แจ้งได้ที่ไหน
         ยื่นตรงไหน แจ้งตรงไหน จ่ายตรงไหน ไปตรงไหน
+        ออนไลน์ได้ไหม ยื่นออนไลน์ จ่ายออนไลน์ ทางออนไลน์ ผ่านแอป
+        ติดต่อไหน ไปติดต่อไหน ยื่นหม่องใด๋ ไปหม่องใด๋ ไปเฮ็ดไส เฮ็ดไส
     """,
     "pay": """
         จ่าย ชำระ จ่ายที่ไหน ชำระที่ไหน จ่ายได้ที่ไหน ชำระได้ที่ไหน จ่ายไส จ่ายตรงไหน ไปจ่าย
@@ -148,6 +163,8 @@ _PHRASES = {
         เบอร์ไหน สายด่วน โทรไป โทรหาใคร โทรที่ไหน เบอ เบออะไร เบอร์ไร เบอไร เบอโทร
         โทรได้ไหม โทรแจ้ง โทรได้ที่ มีเบอร์ เบอร์ใด๋ เบอร์ได๋ เบอร์หยัง เบอหยัง โทรหาไผ
         ไลน์อะไร ไอดีไลน์ เบอร์มือถือ เบอร์สำนักงาน
+        มีไลน์ ไลน์ไหม แอดไลน์ เฟซบุ๊ก เพจ
+        เบอโทร ขอเบอ มีเบอบ่ เบอร์โทรอะไร โทรไส โทรหม่องใด๋
     """,
     # looks like a cue, asks something else
     "not": """
@@ -187,12 +204,19 @@ def _inherit(table: dict[str, list[str]]) -> dict[str, list[str]]:
 _CUES = CueTable(_inherit({name: phrases.split() for name, phrases in _PHRASES.items()}))
 
 
-def asked(question: str, synonyms: Synonyms | None = None) -> tuple[list[str], bool]:
+def asked(question: str, synonyms: Synonyms | None = None,
+          mended: Sequence[str] = ()) -> tuple[list[str], bool]:
     """The facts the question asks for, the one asked last first (an emergency before
     all), "money" when it asks an amount without saying whether paid or received, "got"
     when it asks when one gets it, "when" when it asks only when; and whether it asks
-    where to pay."""
+    where to pay.
+
+    `mended`: the question's words with those mistyped by one letter put back, as the
+    search read them (ManualIndex: "อบตปิดกีโมง" -> ปิดกี่โมง), looked at too."""
     found = _found(question, synonyms)
+    if mended:
+        for category, at in _found(" ".join(mended), synonyms).items():
+            found[category] = max(at, found.get(category, -1.0))
     if "paper" in found and "need" in found and "documents" not in found:
         found["documents"] = max(found["paper"], found["need"])
     facts = {f: at for f, at in found.items() if f in FACTS}
@@ -219,7 +243,8 @@ def _found(question: str, synonyms: Synonyms | None) -> dict[str, float]:
     """Each category found, with where its last phrase ends (0 to 1 of the message),
     less the phrases inside one that asks something else ("not")."""
     found: dict[str, float] = {}
-    for tokens in _CUES.tokens(question, synonyms):
+    words, standard = _CUES.tokens(question, synonyms)
+    for tokens in (words, standard, _as_question(words)):
         if not tokens:
             continue
         spans = _CUES.find(tokens)
@@ -232,3 +257,17 @@ def _found(question: str, synonyms: Synonyms | None) -> dict[str, float]:
                 if at > found.get(category, -1.0):
                     found[category] = at
     return found
+
+
+# Isan and Korat ask a yes/no question with บ่ (or บ้อ), which the synonym table reads as
+# ไม่ ("not"): "ต้องจ่ายเงินบ่" = ต้องจ่ายเงินไหม, "มีคนอยู่บ่วันเสาร์" = มีคนอยู่ไหม... Cues
+# are looked for in a third reading with each บ่ read as ไหม (a cue never holds ไหม where
+# บ่ means "not").
+_ASKING_NO = frozenset({"บ่", "บ้อ"})
+
+
+def _as_question(words: list[str]) -> list[str]:
+    """The text's words with each บ่ read as ไหม ([] when there is none)."""
+    if not _ASKING_NO.intersection(words):
+        return []
+    return ["ไหม" if w in _ASKING_NO else w for w in words]

@@ -124,13 +124,18 @@ class Thresholds:
     On the tuning questions with stories around them (--stories), 0 lost 1.3% of the
     in-scope ones and rejected 0.925 of the off-topic ones, 0.05 1.0% and 0.917, 0.10 0.9%
     and 0.910; as written, 0.03-0.10 all lost 0.2% and rejected 0.961 (0: 0.4%, 0.97).
+    Set to 0 for issue 17 (a decoy ranked first turns the question away): with dev6-tune
+    and dev7-tune added, the tuning questions lost no in-scope one and rejected 0.959 of
+    the off-topic ones instead of 0.948; with stories 0.9% lost instead of 0.7% and 0.921
+    rejected instead of 0.905. Our entry close behind another agency's service was a
+    wrong card for that service's question more often than the right one for ours.
     """
 
     high: float = 0.58
     high_margin: float = 0.10
     low: float = 0.40
     short_own: float = 0.75
-    decoy_margin: float = 0.05
+    decoy_margin: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-# Words that carry no subject: particles, politeness, question words, pronouns.
+# Words that carry no subject: particles, politeness, question words, pronouns, and the
+# words a story puts around a question (ตอนนี้, เมื่อวาน, ที่แล้ว, ประมาณ, น้อง/พี่ as "you"/"I").
 FUNCTION_WORDS = frozenset("""
 ครับ คับ ค่ะ คะ ค่า คร้าบ จ้า จ๊ะ จ้ะ จ๋า นะ นะคะ นะครับ นะจ๊ะ นะจ้ะ นะคับ น่ะ ฮะ ฮับ เด้อ เนาะ จ้าา
 ไหม มั้ย มั๊ย ไม๊ เปล่า ป่าว หรือเปล่า รึเปล่า บ่ หรือ รึ ยัง
@@ -18,6 +19,9 @@ FUNCTION_WORDS = frozenset("""
 แค่ เคย นิดหน่อย สักหน่อย เพราะอะไร อยู่แล้ว เจ้าค่ะ หรอก
 ขอบคุณ ขอบพระคุณ ขอโทษ ขออภัย แอดมิน admin พอดี พอดีว่า นิดนึง หน่อยนึง ตอบ คำตอบ
 ชื่ออะไร
+ใด ใด๋ ได๋ นะค้า ค้า หรือยัง ขอบใจ
+ตอนนี้ ตอน เมื่อวาน ที่แล้ว ให้ได้ ทุกวัน เป็นไง ประมาณ เดี๋ยว ครั้งหน้า สักที แบบนี้ ช่วงนี้ วันก่อน
+เดือนก่อน เข้าไป มาจาก ได้มา ออกมา อีกแล้ว ทั้งที่ พอ ไม่ค่อย ไหนจะ น้อง พี่
 """.split())
 # Courtesies the tokenizer would split into a word that does name a service
 # (ขอบคุณ|ล่วงหน้า: the allowances' early registration); read whole, they say nothing.

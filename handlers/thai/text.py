@@ -30,7 +30,9 @@ _STRETCHED = re.compile(r"([\u0e01-\u0e4e])\1{2,}")
 # A dot closing a Thai abbreviation letter: อ.บ.ต. / ผส. / ศพด. (not 16.30, not a URL).
 _ABBREVIATION_DOT = re.compile(r"(?<=[\u0e01-\u0e4e])\.")
 _SPACES = re.compile(r"\s+")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Thai digits to Arabic ones; the yamakkan (U+0E4E), which Korat writing puts on a syllable
+# said in its own tone (จั๎ก, ได้จั๎กบาท), goes: the word is the one written without it.
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789", "\u0e4e")
 
 
 def _strip_controls(text: str) -> str:
@@ -44,7 +46,8 @@ def clean(text: str) -> str:
     """Text as comparable as we can make it without changing what the person wrote.
 
     Normalizes Thai spelling order, removes invisible and control characters, shrinks
-    letters stretched three or more times to one, turns Thai digits into Arabic ones,
+    letters stretched three or more times to one, turns Thai digits into Arabic ones and
+    drops the Korat yamakkan mark,
     drops the dots of abbreviations (อ.บ.ต. -> อบต), lowercases Latin letters and
     collapses whitespace. It never corrects spelling.
     """
@@ -95,7 +98,7 @@ def _base_trie() -> Trie:
 # Entries of pythainlp's word list that are no words (or hardly ever the word meant) and
 # win against the real ones in everyday phrases: แล้วจะ -> แล้|วจะ, บอกว่า -> บอ|กว่า,
 # ปลูกข้าวต้อง... -> ปลูก|ข้าวต้อง, อยู่ไหนคะ -> อยู่|ไห|นคะ.
-NOT_WORDS = frozenset({"แล้", "วจะ", "บอ", "ข้าวต้อง", "เดินไหม", "นคะ"})
+NOT_WORDS = frozenset({"แล้", "วจะ", "บอ", "ข้าวต้อง", "เดินไหม", "นคะ", "ที่ไหนได้"})
 
 
 class _MergedTrie(Trie):

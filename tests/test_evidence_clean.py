@@ -253,3 +253,54 @@ def test_a_file_event_declaring_a_big_size_is_refused_before_fetching(line_user,
     file_complaint(line_user, "grievance", "anonymous", before_confirm=send)
     assert "ใหญ่เกิน" in texts_of(answers[0])
     assert not any("/content" in str(e) for e in fake_line.received())
+
+
+def _one_pending_file(sessions, vault, org, clock) -> int:
+    from handlers.cases.evidence import EvidenceFile
+    from handlers.cases.filing import NewCase, file_case
+
+    with sessions() as session, session.begin():
+        filed = file_case(session, vault, org, NewCase(
+            kind="grievance", identity_mode="anonymous", channel="web",
+            description="ไฟถนนดับ หมู่ 3", evidence=[EvidenceFile(files.picture("JPEG"),
+                                                                "image/jpeg")]), clock())
+        return session.execute(select(Evidence.id).where(
+            Evidence.case_id == filed.case.id)).scalar_one()
+
+
+def test_a_file_being_rebuilt_is_not_taken_twice_and_a_crashing_one_ends_sealed(
+        sessions, vault, org, clock):
+    evidence_id = _one_pending_file(sessions, vault, org, clock)
+
+    def crash(_content):  # the worker dies mid-rebuild, holding the file
+        raise RuntimeError("worker killed")
+
+    for _ in range(evidence.MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            evidence.rebuild_next(sessions, vault, clock, rebuild=crash)
+        # another worker does not take it while the first one may still be at it
+        assert evidence.rebuild_next(sessions, vault, clock, rebuild=crash) is False
+        clock.advance(seconds=evidence.CLAIM_FOR.total_seconds() + 1)
+    assert evidence.rebuild_next(sessions, vault, clock) is False
+    with sessions() as session:
+        row = session.get(Evidence, evidence_id)
+        assert row.copy_state == "sealed" and row.sealed_clean is None
+
+
+def test_what_a_rebuild_cannot_clean_is_sealed_and_not_served(sessions, vault, org, clock):
+    from handlers.cases import casework
+
+    evidence_id = _one_pending_file(sessions, vault, org, clock)
+    with sessions() as session, session.begin():  # pending: nothing to serve yet
+        row = session.get(Evidence, evidence_id)
+        with pytest.raises(LookupError):
+            casework.read_evidence(session, vault, session.get(Case, row.case_id),
+                                   evidence_id, actor="officer:1", now=clock())
+    assert evidence.rebuild_next(sessions, vault, clock,
+                                 rebuild=lambda _c: sandbox.Outcome(None, 0.1, 10.0))
+    with sessions() as session, session.begin():
+        row = session.get(Evidence, evidence_id)
+        assert row.copy_state == "sealed"
+        with pytest.raises(LookupError):
+            casework.read_evidence(session, vault, session.get(Case, row.case_id),
+                                   evidence_id, actor="officer:1", now=clock())

@@ -40,6 +40,9 @@ def main() -> int:
     except MemoryError:
         print("memory cap reached", file=sys.stderr)
         return CANNOT_CLEAN
+    except Exception as error:  # a bug of ours: the type only, a message may quote the file
+        print(f"rebuild failed: {type(error).__name__}", file=sys.stderr)
+        return CANNOT_CLEAN
     sys.stdout.buffer.write(copy.content_type.encode("ascii") + b"\n" + copy.content)
     sys.stdout.buffer.flush()
     return 0

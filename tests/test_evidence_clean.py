@@ -306,3 +306,18 @@ def test_what_a_rebuild_cannot_clean_is_sealed_and_not_served(sessions, vault, o
         with pytest.raises(LookupError):
             casework.read_evidence(session, vault, session.get(Case, row.case_id),
                                    evidence_id, actor="officer:1", now=clock())
+
+
+@pytest.mark.parametrize("fmt, codec", [("wav", "pcm_s16le"), ("flac", "flac"),
+                                        ("mp3", "libmp3lame"), ("ipod", "aac")])
+def test_tagged_audio_of_each_container_is_rebuilt_without_its_tags(fmt, codec):
+    original = files.tagged_audio(fmt, codec)
+    assert files.planted_in(original)
+    copy = rebuild(original)
+    assert copy.content_type == "audio/mp4" and not files.planted_in(copy.content)
+
+
+def test_a_playlist_is_never_handed_to_ffmpeg_to_follow():
+    playlist = b"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile:///etc/passwd\n"
+    with pytest.raises(NotCleanable):
+        rebuild(playlist)

@@ -16,7 +16,14 @@ import io
 
 import av
 
-from handlers.cases.evidence_clean import NotCleanable, Rebuilt
+from handlers.cases.evidence_clean import NotCleanable, Rebuilt, sniff
+
+# The demuxer is named, never guessed by FFmpeg: a probe can pick a playlist or script
+# format (HLS, concat) that opens other files or URLs on this machine.
+_DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "audio/mp4": "mov",
+             "video/webm": "matroska", "video/x-msvideo": "avi", "audio/wav": "wav",
+             "audio/ogg": "ogg", "audio/flac": "flac", "audio/amr": "amr",
+             "audio/mpeg": "mp3"}
 
 # Codecs whose packets carry pictures and nothing a tag could hide in once SEI is gone.
 # (MJPEG frames carry EXIF, Theora a comment header: those stay sealed.)
@@ -39,7 +46,10 @@ def rebuild(content: bytes) -> Rebuilt:
 
 
 def _rebuild(content: bytes) -> Rebuilt:
-    with av.open(io.BytesIO(content), "r") as source:
+    demuxer = _DEMUXERS.get(sniff.content_type(content))
+    if demuxer is None:
+        raise NotCleanable("not a container we read")
+    with av.open(io.BytesIO(content), "r", format=demuxer) as source:
         video = _first_video(source)
         audio = next(iter(source.streams.audio), None)
         if video is None and audio is None:

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
 # Imported with the module, not on the first call: the SDK's models imported by two request
 # threads at once fail with "cannot access submodule 'messaging' ... circular import", and
@@ -166,6 +166,8 @@ def fake_line_blueprint(state: FakeLineState | None = None) -> Blueprint:
         if found is None:
             return jsonify({"message": "Not found"}), 404
         data, content_type = found
+        if callable(data):  # a test's generator: a body too large to hold, sent as it comes
+            return Response(data(), 200, {"Content-Type": content_type})
         return data, 200, {"Content-Type": content_type}
 
     @bp.post("/v2/bot/chat/loading/start")

@@ -7,18 +7,20 @@ fake LINE API; in production the host stays unset and each call uses LINE's own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
     MessagingApi,
-    MessagingApiBlob,
 )
 
 # (connect, read) seconds: a slow LINE must not stall the worker.
 TIMEOUT = (3.05, 10)
 LINE_API_HOST = "https://api.line.me"
+LINE_DATA_HOST = "https://api-data.line.me"
+CONTENT_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -42,7 +44,6 @@ class LineApi:
         self._configuration = Configuration(access_token=access_token, host=host)
         self._client = ApiClient(self._configuration)
         self._messaging = MessagingApi(self._client)
-        self._blob = MessagingApiBlob(self._client)
 
     # Replies and pushes go through the SDK's ApiClient with the message dicts as they are.
     # Building the SDK's pydantic models for a Flex card cost ~5 ms of CPU a message, more
@@ -62,11 +63,28 @@ class LineApi:
             return SendResult(ok=True, status=409)
         return result
 
-    def content(self, message_id: str) -> bytes:
-        """The bytes of an image/file/video a user sent (LINE deletes them after a while)."""
-        return bytes(
-            self._blob.get_message_content(message_id, _request_timeout=TIMEOUT)
-        )
+    def content(self, message_id: str, limit: int) -> bytes:
+        """The bytes of an image/file/video/audio a user sent (LINE deletes them after a
+        while), read as they come: past `limit` bytes the download stops and
+        EvidenceRefused("too_big") is raised, so a 200 MB video never sits in memory.
+        LINE tells no size for images, video and audio before they are fetched."""
+        raw = self._get_streamed(f"/v2/bot/message/{quote(message_id, safe='')}/content",
+                                 LINE_DATA_HOST)
+        try:
+            return _read_capped(raw, limit)
+        finally:
+            # An abandoned body is not drained into a pooled connection: close it.
+            raw.close()
+
+    def _get_streamed(self, path: str, host: str):
+        """A GET whose body is left unread (urllib3's response). The SDK's own blob call
+        reads the whole body into memory before returning, even when asked not to."""
+        headers = {**self._client.default_headers, "Accept": "*/*"}
+        self._client.update_params_for_auth(headers, [], ["Bearer"], path, "GET", None)
+        url = (self._configuration.host or host) + path
+        return self._client.rest_client.request("GET", url, headers=headers,
+                                                _preload_content=False,
+                                                _request_timeout=TIMEOUT)
 
     def show_loading(self, user_id: str, seconds: int = 5) -> None:
         from linebot.v3.messaging import ShowLoadingAnimationRequest
@@ -100,6 +118,20 @@ class LineApi:
             return SendResult(ok=False, status=None, error=type(error).__name__,
                               maybe_delivered=not _never_sent(error))
         return SendResult(ok=True, status=200)
+
+
+def _read_capped(raw, limit: int) -> bytes:
+    from handlers.cases.evidence import EvidenceRefused
+
+    declared = raw.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise EvidenceRefused("too_big")
+    received = bytearray()
+    for chunk in raw.stream(CONTENT_CHUNK):
+        received += chunk
+        if len(received) > limit:
+            raise EvidenceRefused("too_big")
+    return bytes(received)
 
 
 def _never_sent(error: BaseException) -> bool:

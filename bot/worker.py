@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 import handlers
 from bot.delivery import deliver_due
 from bot.line_api import LineApi
+from handlers.cases import evidence
 from handlers.context import Context
 from handlers.fallback import apology
 from handlers.org import Organization
@@ -37,6 +38,8 @@ VACUUM_EVERY_SECONDS = 60.0
 # queue scans a second on an idle system.
 SENDER_IDLE_SECONDS = 0.5
 SENDERS = 4
+# How often the evidence thread looks for files to rebuild when it was not woken.
+EVIDENCE_IDLE_SECONDS = 2.0
 
 
 def _lower_priority(steps: int) -> None:
@@ -113,12 +116,18 @@ class Worker:
         self._record_failure(row_id, event_id, failure)
         return True
 
+    def rebuild_one(self) -> bool:
+        """Rebuild the officer copy of the next pending evidence file. False when none."""
+        return evidence.rebuild_next(self.sessions, self.vault, self.clock)
+
     def run_until_idle(self, max_rounds: int = 10_000) -> None:
-        """Process events and deliver messages until nothing more is due now."""
+        """Process events, rebuild evidence copies and deliver messages until nothing more
+        is due now."""
         for _ in range(max_rounds):
             worked = self.process_one()
             sent = deliver_due(self.sessions, self.vault, self.line, self.clock)
-            if not worked and not sent:
+            rebuilt = self.rebuild_one()
+            if not worked and not sent and not rebuilt:
                 return
 
     def run_forever(self) -> None:
@@ -132,9 +141,11 @@ class Worker:
         _lower_priority(self.nice)
         log.info("worker started")
         secrets_ahead = SecretPool().start()
-        senders = [threading.Thread(target=self._send_forever, name=f"tambon-sender-{i}",
+        helpers = [threading.Thread(target=self._send_forever, name=f"tambon-sender-{i}",
                                     daemon=True) for i in range(self.senders)]
-        for thread in senders:
+        helpers.append(threading.Thread(target=self._rebuild_forever, name="tambon-evidence",
+                                        daemon=True))
+        for thread in helpers:
             thread.start()
         while not self._stop.is_set():
             try:
@@ -150,7 +161,7 @@ class Worker:
             self.wakeup.wait(self.poll_seconds)
             self.wakeup.clear()
         self._outbox_wakeup.set()
-        for thread in senders:
+        for thread in helpers:
             thread.join(timeout=15)
         secrets_ahead.stop()
         log.info("worker stopped")
@@ -168,6 +179,18 @@ class Worker:
             if not sent:
                 self._outbox_wakeup.wait(max(self.poll_seconds, SENDER_IDLE_SECONDS))
                 self._outbox_wakeup.clear()
+
+    def _rebuild_forever(self) -> None:
+        """Officer copies of evidence, one file at a time, in a thread of its own: a large
+        picture takes seconds in its capped child process, and events must not wait."""
+        while not self._stop.is_set():
+            try:
+                rebuilt = self.rebuild_one()
+            except Exception as error:  # a lost database connection: wait, then go on
+                log.error("evidence loop error: %s", type(error).__name__)
+                rebuilt = False
+            if not rebuilt:
+                self._stop.wait(EVIDENCE_IDLE_SECONDS)
 
     def stop(self) -> None:
         self._stop.set()

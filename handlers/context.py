@@ -27,9 +27,10 @@ class Context:
     # Pushes to people other than the sender (an officer's answer to a citizen, ...).
     pushes: list[tuple[str, list[dict]]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
-    # Fetches a media message's bytes from LINE (injected by the worker, which owns the SDK;
-    # LINE deletes content after a while, so a flow that wants it fetches it at once).
-    fetch_content: Callable[[str], bytes] | None = None
+    # Fetches a media message's bytes from LINE, at most the given number of bytes, else
+    # EvidenceRefused("too_big") (injected by the worker, which owns the SDK; LINE deletes
+    # content after a while, so a flow that wants it fetches it at once).
+    fetch_content: Callable[[str, int], bytes] | None = None
 
     @property
     def org_dir(self) -> Path:

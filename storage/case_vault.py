@@ -125,6 +125,12 @@ def seal_evidence(vault: Vault, key: bytes, evidence: Evidence, original: bytes,
         key, clean, table="evidence", row_id=evidence.id, field="clean")
 
 
+def seal_evidence_copy(vault: Vault, key: bytes, evidence: Evidence, clean: bytes) -> None:
+    """Seal the officer copy the worker rebuilt from the original."""
+    evidence.sealed_clean = vault.seal_field_bytes(
+        key, clean, table="evidence", row_id=evidence.id, field="clean")
+
+
 def open_evidence(vault: Vault, key: bytes, evidence: Evidence, original: bool = False) -> bytes:
     field = "original" if original else "clean"
     blob = evidence.sealed_original if original else evidence.sealed_clean

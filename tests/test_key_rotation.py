@@ -45,7 +45,10 @@ def _all_open(sessions, vault, org, clock):
                                        clock()).startswith("U")
             assert casework.timeline(session, vault, case, include_internal=True)
             for row in casework.evidence_of(session, case):
-                assert case_vault.open_evidence(vault, case_vault.case_key(vault, case), row)
+                key = case_vault.case_key(vault, case)
+                assert case_vault.open_evidence(vault, key, row, original=True)
+                if row.sealed_clean is not None:
+                    assert case_vault.open_evidence(vault, key, row)
         return len(cases)
 
 

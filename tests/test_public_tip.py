@@ -62,7 +62,7 @@ def test_form_sets_only_the_csrf_cookie_and_asks_nothing_of_other_sites(client):
     assert client.get("/stats").headers.getlist("Set-Cookie") == []
 
 
-def test_a_tip_goes_through_the_complaint_pipeline(client, sessions, vault):
+def test_a_tip_goes_through_the_complaint_pipeline(client, sessions, vault, worker):
     answer = submit_tip(client, files=[(jpeg_bytes(), "photo.jpg")], kind="grievance",
                         description="ไฟถนนหน้าวัดดับ ถนนมืดมาก", location="หมู่ 3")
     assert answer.status_code == 303
@@ -73,6 +73,11 @@ def test_a_tip_goes_through_the_complaint_pipeline(client, sessions, vault):
     assert case.code == code and case.channel == "web" and case.identity_mode == "anonymous"
     assert case.user_key is None and case.secret_hash.startswith("$argon2id$")
     assert case.office_id  # routed
+    with sessions() as session:
+        [evidence] = session.execute(select(Evidence)).scalars().all()
+    # the web request decoded nothing: the worker rebuilds the officer copy
+    assert evidence.copy_state == "pending" and evidence.sealed_clean is None
+    worker.run_until_idle()
     with sessions() as session:
         [evidence] = session.execute(select(Evidence)).scalars().all()
     assert evidence.content_type == "image/jpeg" and evidence.sealed_clean is not None

@@ -140,7 +140,7 @@ def _case_view(case: Case, *, error: str | None = None, values: dict | None = No
     timeline = casework.timeline(db(), vault, case, include_internal=True)
     evidence = db().execute(
         select(Evidence.id, Evidence.media_kind, Evidence.content_type, Evidence.size,
-               Evidence.created_at).where(Evidence.case_id == case.id)
+               Evidence.created_at, Evidence.copy_state).where(Evidence.case_id == case.id)
         .order_by(Evidence.id)).all()
     audit.append(db(), actor=actor(), action="view_case", now=now(), case_code=case.code)
     assigned = db().get(Officer, case.assigned_officer_id) if case.assigned_officer_id else None

@@ -65,8 +65,7 @@ def read_uploads(files, checked: Checked, name: str = "files") -> None:
             continue
         if not content:
             continue
-        kind = evidence_rules.sniff_content_type(content, storage.mimetype or "",
-                                                 storage.filename)
+        kind = evidence_rules.sniff_content_type(content)
         if evidence_rules.media_kind(kind) == "file" and kind not in ALLOWED_FILE_TYPES:
             problems.append(text("public_error_file_type", name=shown))
             continue

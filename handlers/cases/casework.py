@@ -251,11 +251,14 @@ def evidence_of(session: Session, case: Case) -> list[Evidence]:
 
 def read_evidence(session: Session, vault: Vault, case: Case, evidence_id: int, *,
                   actor: str, now: datetime) -> tuple[bytes, str]:
-    """The officer copy of one evidence file (images without EXIF/GPS), and its type.
-    Writes an audit record. LookupError if there is no officer copy."""
+    """The officer copy of one evidence file (rebuilt from its content, without metadata),
+    and its type. Writes an audit record. LookupError if there is no officer copy: not
+    rebuilt yet, or kept sealed. Never the file as sent."""
     evidence = session.get(Evidence, evidence_id)
     if evidence is None or evidence.case_id != case.id:
         raise LookupError("no such evidence in this case")
+    if evidence.copy_state != "ready":
+        raise LookupError("no officer copy of this evidence")
     audit.append(session, actor=actor, action="evidence_view", now=now, case_code=case.code,
                  detail=f"evidence={evidence.id}")
     key = case_vault.case_key(vault, case)

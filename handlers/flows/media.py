@@ -10,8 +10,6 @@ from handlers.context import Context
 log = logging.getLogger("tambon.flows")
 
 MEDIA_TYPES = ("image", "video", "audio", "file")
-_DEFAULT_TYPES = {"image": "image/jpeg", "video": "video/mp4", "audio": "audio/mp4",
-                  "file": "application/octet-stream"}
 
 
 class FetchFailed(Exception):
@@ -24,7 +22,8 @@ def is_media(message: dict) -> bool:
 
 def fetch(message: dict, ctx: Context) -> EvidenceFile:
     """The bytes of a media message. EvidenceRefused("too_big") before fetching when LINE
-    already told the size; FetchFailed when LINE would not give the content."""
+    already told the size (files), else as soon as the download passes the limit (images,
+    video and audio come with no size); FetchFailed when LINE would not give the content."""
     declared = message.get("fileSize")
     if isinstance(declared, int) and declared > MAX_BYTES:
         raise EvidenceRefused("too_big")
@@ -32,7 +31,9 @@ def fetch(message: dict, ctx: Context) -> EvidenceFile:
     if provider != "line" or ctx.fetch_content is None or not message.get("id"):
         raise FetchFailed("content not available from LINE")
     try:
-        content = ctx.fetch_content(str(message["id"]))
+        content = ctx.fetch_content(str(message["id"]), MAX_BYTES)
+    except EvidenceRefused:
+        raise
     except Exception as error:
         log.warning("event %s: content fetch failed: %s", ctx.event_id, type(error).__name__)
         raise FetchFailed(type(error).__name__) from None
@@ -40,7 +41,5 @@ def fetch(message: dict, ctx: Context) -> EvidenceFile:
         raise EvidenceRefused("too_big")
     if not content:
         raise EvidenceRefused("empty")
-    filename = str(message.get("fileName") or "")
-    content_type = sniff_content_type(content, _DEFAULT_TYPES.get(message.get("type"), ""),
-                                      filename)
+    content_type = sniff_content_type(content)
     return EvidenceFile(content=content, content_type=content_type, filename="")

@@ -124,7 +124,10 @@ class CaseEvent(Base):
 
 class Evidence(Base):
     """A file the complainant sent. The original is sealed like identity (it may carry GPS);
-    officers see `sealed_clean`, a copy with metadata stripped."""
+    officers see `sealed_clean`, a copy the worker rebuilt from the content.
+
+    `copy_state`: pending (the worker has not rebuilt it yet), ready (`sealed_clean` is the
+    copy), sealed (no copy can be made: only a custodian opens the original)."""
 
     __tablename__ = "evidence"
 
@@ -136,6 +139,11 @@ class Evidence(Base):
     sealed_original: Mapped[bytes] = mapped_column(LargeBinary)
     sealed_clean: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    copy_state: Mapped[str] = mapped_column(String(8), default="pending",
+                                            server_default="pending", index=True)
+    # A worker rebuilding the copy holds it until then; another takes it over after.
+    copy_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    copy_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SecretGuard(Base):

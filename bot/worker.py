@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 import handlers
 from bot.delivery import deliver_due
 from bot.line_api import LineApi
+from handlers import group
 from handlers.context import Context
 from handlers.fallback import apology
 from handlers.org import Organization
@@ -184,11 +185,16 @@ class Worker:
         now = self.clock()
         event = inbox.open_body(self.vault, row)
         user_id = inbox.source_user_id(event)
+        # In a group or room the answer is for everyone there: a push (when the reply token
+        # has expired) goes to the group, never to the sender, and the handler gets no id.
+        in_group = group.is_group(event)
+        reply_to = group.chat_id(event) if in_group else user_id
         ctx = Context(session=session, now=now, vault=self.vault, org=self.org,
-                      user_id=user_id, event_id=row.event_id, fetch_content=self.line.content)
+                      user_id=None if in_group else user_id, event_id=row.event_id,
+                      fetch_content=self.line.content)
         messages = handlers.dispatch(event, ctx)
-        if messages and user_id:
-            self._queue_reply(session, event, row, user_id, messages, now)
+        if messages and reply_to:
+            self._queue_reply(session, event, row, reply_to, messages, now)
         for to, pushed in ctx.pushes:
             outbox.enqueue(session, self.vault, to=to, messages=pushed, now=now,
                            source_event_id=row.event_id,

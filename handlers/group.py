@@ -52,7 +52,8 @@ def dispatch(event: dict, ctx: Context, answer_question) -> list[dict]:
 
 
 def _on_text(typed: str, ctx: Context, answer_question) -> list[dict]:
-    from handlers.events import ASK_WORDS, CONTACT_WORDS, MENU_WORDS, _flow_starters
+    from handlers.events import ASK_WORDS, CONTACT_WORDS, MENU_WORDS
+    from handlers.flows import registered_flows
     from handlers.menu import ask_hint, contact_text
 
     stripped = " ".join(typed.split())
@@ -60,7 +61,7 @@ def _on_text(typed: str, ctx: Context, answer_question) -> list[dict]:
         return ask_hint(ctx) + one_to_one(ctx)
     if stripped in CONTACT_WORDS:
         return [say(contact_text(ctx.org))]
-    if any(starter.wants(stripped) for starter in _flow_starters()):
+    if any(flow.wants(stripped) for flow in registered_flows()):
         return one_to_one(ctx)
     return _without_personal_offers(answer_question(stripped, ctx))
 

@@ -57,7 +57,9 @@ def test_a_complaint_attempted_in_a_group_files_nothing_and_says_nothing_persona
     typed = ["ร้องเรียน", KIND_BUTTON["corruption"], MODE_BUTTON["identified"], NAME, PHONE,
              STORY["corruption"], "ข้าม", "ส่งครบแล้ว/ไม่มี", "ยืนยันส่งเรื่อง", "ติดตามเรื่อง"]
     answers = [member.say(t) for t in typed]
-    answers += [member.tap(d) for d in ("complaint:start", "track:start", "rate:case:5")]
+    answers += [member.tap(d) for d in ("complaint:start", "track:start", "rate:case:5",
+                                        "manual:handoff:1")]
+    assert all("แชตกับ" in texts_of(a) for a in answers[-4:])
 
     start = texts_of(answers[0])
     assert "แชต" in start and ADD_FRIEND in start

@@ -148,3 +148,28 @@ def test_the_check_finds_an_exact_time(sessions, slow_clock, line_user, caplog):
         case.updated_at = START + timedelta(seconds=5)
     with pytest.raises(AssertionError, match="finer than the hour"):
         assert_unlinkable(sessions, receipt["code"], START + timedelta(hours=5), [], "")
+
+
+
+def test_an_undeliverable_anonymous_receipt_is_not_kept_either(
+        line_user, sessions, fake_line, slow_clock, caplog, monkeypatch):
+    from storage.models import OutboxMessage
+
+    caplog.set_level(logging.DEBUG)
+    send = line_user.send_event
+
+    def send_later(event):
+        slow_clock.advance(seconds=7, microseconds=130)
+        event["timestamp"] = int(slow_clock().timestamp() * 1000)
+        if (event.get("message") or {}).get("text") == "ยืนยันส่งเรื่อง":
+            fake_line.fail(400, count=2)  # LINE refuses the receipt's reply, then its push
+        return send(event)
+
+    monkeypatch.setattr(line_user, "send_event", send_later)
+    receipt = file_complaint(line_user, "grievance", "anonymous")
+    assert receipt["code"] is None  # nothing reached the citizen
+    with sessions() as session:
+        code = session.execute(select(Case.code)).scalar_one()
+        assert session.execute(select(OutboxMessage).where(
+            OutboxMessage.forget_when_sent)).first() is None
+    assert_unlinkable(sessions, code, slow_clock(), [], caplog.text)

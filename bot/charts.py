@@ -5,8 +5,9 @@ cut) with one bar a column under or beside it; a bar is a tiny inline SVG stretc
 track, so the text around it keeps the page's size on a phone instead of shrinking with a
 drawing scaled to fit. Its look is in static/public/charts.css.
 
-A chart draws only what its table may publish: a cell hidden by the small-number rule
-("<3") is drawn as a dashed stub labelled "<3", never as a bar of its true length.
+A chart draws only what its table may publish: a hidden count (shown "x": fewer than 3,
+or hidden so that no other can be worked out, handlers/stats_suppress.py) is drawn as a
+dashed stub labelled "x", never as a bar of its true length.
 Totals ("รวม") and rows of zeros are left out of the bars; the table beside the chart
 has them.
 """

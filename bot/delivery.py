@@ -111,10 +111,14 @@ def _retry(sessions, row_id, now, error, wait) -> None:
         row = session.get(outbox.OutboxMessage, row_id)
         outbox.mark_retry(row, now, error, wait)
         log.warning("outbox %s retry %s: %s", row_id, row.attempts, error)
+        if row.status == outbox.FAILED and row.forget_when_sent:
+            session.delete(row)  # given up: an anonymous receipt is not kept as a failure
 
 
 def _fail(sessions, row_id, now, error) -> None:
     with sessions() as session, session.begin():
         row = session.get(outbox.OutboxMessage, row_id)
         outbox.mark_failed(row, now, error)
+        if row.forget_when_sent:  # an anonymous receipt: not kept as a failure either
+            session.delete(row)
         log.error("outbox %s failed: %s", row_id, error)

@@ -18,8 +18,9 @@ from sqlalchemy.orm import sessionmaker
 import handlers
 from bot.delivery import deliver_due
 from bot.line_api import LineApi
+from handlers import group
 from handlers.cases import evidence
-from handlers.context import Context
+from handlers.context import ANONYMOUS_FILING, Context
 from handlers.fallback import apology
 from handlers.org import Organization
 from storage import inbox, outbox
@@ -207,23 +208,36 @@ class Worker:
         now = self.clock()
         event = inbox.open_body(self.vault, row)
         user_id = inbox.source_user_id(event)
+        # In a group or room the answer is for everyone there: a push (when the reply token
+        # has expired) goes to the group, never to the sender, and the handler gets no id.
+        in_group = group.is_group(event)
+        reply_to = group.chat_id(event) if in_group else user_id
         ctx = Context(session=session, now=now, vault=self.vault, org=self.org,
-                      user_id=user_id, event_id=row.event_id, fetch_content=self.line.content)
+                      user_id=None if in_group else user_id, event_id=row.event_id,
+                      fetch_content=self.line.content)
         messages = handlers.dispatch(event, ctx)
-        if messages and user_id:
-            self._queue_reply(session, event, row, user_id, messages, now)
+        # The event filed an anonymous case: once its reply is sent, nothing may join the
+        # case to this event (handlers/cases/coarse.py).
+        unlink = bool(ctx.extras.get(ANONYMOUS_FILING))
+        if messages and reply_to:
+            self._queue_reply(session, event, row, reply_to, messages, now, unlink=unlink)
         for to, pushed in ctx.pushes:
             outbox.enqueue(session, self.vault, to=to, messages=pushed, now=now,
-                           source_event_id=row.event_id,
-                           case_code=ctx.extras.get("case_code"))
-        inbox.mark_done(row, now)
+                           source_event_id=None if unlink else row.event_id,
+                           case_code=ctx.extras.get("case_code"), forget_when_sent=unlink)
+        if unlink:
+            # Not kept for de-duplication either: its id and times would point to the
+            # case's hour. A redelivery finds no conversation left to file again.
+            session.delete(row)
+        else:
+            inbox.mark_done(row, now)
 
-    def _queue_reply(self, session, event, row, user_id, messages, now) -> None:
+    def _queue_reply(self, session, event, row, user_id, messages, now, unlink=False) -> None:
         token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None
         outbox.enqueue(
             session, self.vault, to=user_id, messages=messages, now=now,
             reply_token=token, reply_deadline=row.event_time + REPLY_TOKEN_LIFE,
-            source_event_id=row.event_id,
+            source_event_id=None if unlink else row.event_id, forget_when_sent=unlink,
         )
 
     def _record_failure(self, row_id: int, event_id: str, error: str) -> None:

@@ -14,6 +14,9 @@ from handlers.org import Organization
 from storage.vault import Vault
 
 LINE_USER = "line-user"
+# Set in `extras` by a flow that filed an anonymous case: the worker then keeps no row that
+# joins the case to the event (no inbox row, and the reply's outbox rows deleted once sent).
+ANONYMOUS_FILING = "anonymous_filing"
 
 
 @dataclass

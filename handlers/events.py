@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import fallback, menu
+from handlers import fallback, group, menu
 from handlers.context import Context
 
 # Events that carry no reply token, or that need no answer.
@@ -26,6 +26,11 @@ def dispatch(event: dict, ctx: Context) -> list[dict]:
     if event.get("mode") == "standby":
         # Another channel (a human chat) holds the conversation: store, answer nothing.
         return []
+    if group.is_group(event):
+        # Everyone in the chat reads the reply: nothing personal is done there, and without
+        # the sender's id no state, draft or case can be tied to them.
+        ctx.user_id = None
+        return group.dispatch(event, ctx, answer_question)
     kind = event.get("type")
     if not isinstance(kind, str):
         kind = None  # LINE never sends this; a forged or broken body must not crash us

@@ -28,12 +28,10 @@ def ask_hint(ctx: Context) -> list[dict]:
     return [say(text("core_menu_ask_hint"))]
 
 
+def contact_text(org) -> str:
+    return text("core_contact", name=org.name, address=org.address, phone=org.phone,
+                hours=org.hours)
+
+
 def contact(ctx: Context) -> list[dict]:
-    org = ctx.org
-    return [
-        say(
-            text("core_contact", name=org.name, address=org.address, phone=org.phone,
-                 hours=org.hours),
-            main_menu_items(),
-        )
-    ]
+    return [say(contact_text(ctx.org), main_menu_items())]

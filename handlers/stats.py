@@ -9,6 +9,8 @@ made safe to publish. `load_year` is the one function that reads the database.
   suggestions and questions passed on to staff).
 - A count of 1 or 2 could point to a person, so it is shown as "<3"; so is any median,
   mean or share computed over fewer than 3 cases or ratings. Zero is shown as 0.
+- Around each "<3", more cells are hidden as "x" (handlers/stats_suppress.py), so that no
+  row, column or total gives a hidden count back by subtraction.
 """
 
 from __future__ import annotations
@@ -150,6 +152,10 @@ def year_stats(cases: Iterable[CaseRow], ratings: Iterable[RatingRow], year: int
         _timeliness(in_year, now),
         _satisfaction(rated),
     ]
+    # Hide more cells so that no "<3" can be worked out from the figures around it.
+    from handlers.stats_suppress import protect
+
+    tables = protect(tables)
     return YearStats(fiscal_year=year, start=start, end=end, total=len(in_year), tables=tables)
 
 

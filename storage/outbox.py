@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.orm import Session
 
 from storage.models.outbox import FAILED, PENDING, SENT, OutboxMessage
@@ -33,8 +33,12 @@ def enqueue(
     reply_deadline: datetime | None = None,
     source_event_id: str | None = None,
     case_code: str | None = None,
+    forget_when_sent: bool = False,
 ) -> list[OutboxMessage]:
-    """Queue `messages` for `to`, five to a call; only the first call may use the reply token."""
+    """Queue `messages` for `to`, five to a call; only the first call may use the reply token.
+
+    `forget_when_sent`: the rows are deleted once delivered (an anonymous case's receipt:
+    see handlers/cases/coarse.py); give no `source_event_id` with it."""
     rows = []
     for start in range(0, len(messages), MESSAGES_PER_CALL):
         chunk = messages[start : start + MESSAGES_PER_CALL]
@@ -49,6 +53,7 @@ def enqueue(
             reply_deadline=reply_deadline if first else None,
             source_event_id=source_event_id,
             case_code=case_code,
+            forget_when_sent=forget_when_sent,
             status=PENDING,
             attempts=0,
             next_attempt_at=now,
@@ -115,10 +120,17 @@ _SENT = (update(OutboxMessage)
          .returning(OutboxMessage.case_code))
 
 
+_FORGET = (delete(OutboxMessage)
+           .where(OutboxMessage.id == bindparam("row_id"), OutboxMessage.forget_when_sent))
+
+
 def record_sent(session: Session, row_id: int, now: datetime, sent_as: str) -> str | None:
-    """Mark the message `row_id` sent; returns its case code, if any."""
-    return session.execute(_SENT, {"row_id": row_id, "now": now, "sent_as": sent_as}
+    """Mark the message `row_id` sent, or delete it if it is to be forgotten once sent;
+    returns its case code, if any."""
+    code = session.execute(_SENT, {"row_id": row_id, "now": now, "sent_as": sent_as}
                            ).scalar_one_or_none()
+    session.execute(_FORGET, {"row_id": row_id})
+    return code
 
 
 def mark_retry(row: OutboxMessage, now: datetime, error: str, wait: float | None = None) -> None:

@@ -53,7 +53,7 @@ def file_complaint(line_user, kind: str, mode: str, story: str | None = None,
     assert "ยืนยันส่งเรื่อง" in texts_of(said[-1]), texts_of(said[-1])
     receipt = line_user.say("ยืนยันส่งเรื่อง")
     texts = [m.get("text", "") for m in receipt]
-    code = CODE_RE.search(texts[0])
+    code = CODE_RE.search(texts[0]) if texts else None
     secret = [t for t in texts if SECRET_RE.match(t)]
     return {"code": code.group(0) if code else None, "secret": secret[0] if secret else None,
             "texts": "\n".join(texts), "messages": receipt}

@@ -40,11 +40,14 @@ def test_stats_page_hides_small_counts_and_draws_charts(client, sessions, vault,
     assert answer.headers.getlist("Set-Cookie") == []
     assert f"ปีงบประมาณ {year}" in html
     assert "เรื่องร้องเรียนการทุจริตและประพฤติมิชอบ" in html
-    assert "<svg" in html and "&lt;3" in html
+    assert "<svg" in html and 'class="bars-value">x<' in html  # a hidden cell in a chart
     assert "จำนวนเรื่องทั้งหมด: 5 เรื่อง" in html
-    # the corruption complaint against the finance office is shown only as <3
+    # the corruption complaint against the finance office is shown only as x
     row = html.split("กองคลัง", 2)[-1].split("</tr>", 1)[0]
-    assert ">1<" not in row and "&lt;3" in row
+    assert ">1<" not in row and 'class="hidden-count">x<' in row
+    # and no total gives it back: 5 cases, the 4 grievances hidden with it
+    kinds = html.split('id="table-kind"', 1)[1].split("</table>", 1)[0]
+    assert ">4<" not in kinds
     assert "http" not in html.split("<svg", 1)[1].replace("http://www.w3.org/2000/svg", "")
 
 

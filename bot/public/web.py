@@ -30,6 +30,7 @@ from handlers import stats as stats_module
 from handlers.cases import evidence as evidence_rules
 from handlers.texts import text
 from handlers.thai_dates import fiscal_year, thai_date, thai_datetime
+from storage import receipts
 
 log = logging.getLogger("tambon.public")
 
@@ -168,6 +169,7 @@ def tip_post():
     try:
         with svc.sessions() as session, session.begin():
             filed = case_port.file_tip(session, svc.vault, svc.org, checked, svc.clock())
+            nonce = receipts.issue(session, svc.clock())
     except case_port.TipRefused as refused:
         checked.errors[refused.field] = refused.message
         return _tip_form(checked, 400)
@@ -187,6 +189,8 @@ def tip_post():
         "outside": list(filed.outside_bodies or []),
         "raised": bool(filed.raised_to_corruption),
         "exp": time.time() + RECEIPT_LIFE,
+        # Shown once, server side: the page deletes this nonce's row (storage/receipts.py).
+        "nonce": nonce,
     }
     # POST, then redirect: the receipt travels in a sealed, short-lived cookie scoped to
     # the receipt page, is shown once and cleared; no URL ever carries the secret.
@@ -209,6 +213,8 @@ def receipt():
             shown = None
         if shown is not None and shown.get("exp", 0) < time.time():
             shown = None
+        if shown is not None and not _first_showing(shown.get("nonce")):
+            shown = None  # a replayed cookie: the receipt was shown already
     if shown is not None:
         from datetime import datetime
 
@@ -221,6 +227,11 @@ def receipt():
     response.delete_cookie(RECEIPT_COOKIE, path=RECEIPT_PATH, httponly=True,
                            samesite="Strict", secure=request.is_secure)
     return response
+
+
+def _first_showing(nonce) -> bool:
+    with services().sessions() as session, session.begin():
+        return receipts.consume(session, nonce)
 
 
 def _b64(raw: bytes) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.cases import deadlines
+from handlers.cases.coarse import loggable_code
 from handlers.cases.notify import can_notify, notify_complainant
 from handlers.messages import say
 from handlers.texts import text
@@ -139,7 +140,7 @@ def change_status(
 
             messages.append(offer_for_case(session, case, now))
     notify_complainant(session, vault, case, messages, now)
-    log.info("case %s: %s -> %s (event %s)", case.code, old, new_status, event.id)
+    log.info("case %s: %s -> %s (event %s)", _code(case), old, new_status, event.id)
     return event
 
 
@@ -159,7 +160,7 @@ def public_reply(session: Session, vault: Vault, org, case: Case, body: str, *, 
                  detail=f"event={event.id}")
     notify_complainant(session, vault, case, [say(
         text("case_push_reply", code=case.code, date=thai_date(now)) + "\n\n" + body)], now)
-    log.info("case %s: public reply (event %s)", case.code, event.id)
+    log.info("case %s: public reply (event %s)", _code(case), event.id)
     return event
 
 
@@ -209,7 +210,7 @@ def reroute(session: Session, vault: Vault, org, case: Case, target_office: str,
     case.updated_at = now
     audit.append(session, actor=actor, action="reroute", now=now, case_code=case.code,
                  detail=f"{old}->{target_office}; event={event.id}")
-    log.info("case %s rerouted %s -> %s", case.code, old, target_office)
+    log.info("case %s rerouted %s -> %s", _code(case), old, target_office)
     return event
 
 
@@ -318,3 +319,8 @@ def _clean(value: str | None) -> str | None:
         return None
     value = str(value).strip()
     return value[:MAX_TEXT] if value else None
+
+
+def _code(case: Case) -> str:
+    """The case code as a log line may carry it (never an anonymous case's)."""
+    return loggable_code(case.code, case.identity_mode)

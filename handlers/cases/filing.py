@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.cases import codes, deadlines
+from handlers.cases.coarse import citizen_time, loggable_code
 from handlers.cases.evidence import MAX_FILES, EvidenceFile, EvidenceRefused, check_limits
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
@@ -130,6 +131,10 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
                             accusation=new.accusation_answer)
     office = router.offices[decision.office]
     anonymous = new.identity_mode == "anonymous"
+    # An anonymous case is dated to the hour, and so is everything written with it (its
+    # timeline, evidence, audit record, deadlines): nothing joins it to the exact moment
+    # of the event or request that filed it.
+    now = citizen_time(new.identity_mode, now)
 
     secret = None
     secret_hash = None
@@ -178,7 +183,8 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
                          f"channel={case.channel}; office={case.office_id}; "
                          f"evidence={len(new.evidence)}"))
     session.flush()
-    log.info("case %s filed (%s, %s, %s) for office %s", code, case.kind,
+    log.info("case %s filed (%s, %s, %s) for office %s",
+             loggable_code(code, case.identity_mode), case.kind,
              case.identity_mode, case.channel, case.office_id)
     return FiledCase(
         case=case, code=code, secret=secret, office_id=office.id, office_name=office.name,

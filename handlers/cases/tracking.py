@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.cases import casework
+from handlers.cases.coarse import citizen_time, loggable_code
 from handlers.cases.evidence import EvidenceFile, EvidenceRefused, check_limits
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
@@ -87,7 +88,8 @@ def open_with_secret(session: Session, code: str | None, secret: str, now: datet
     if _count_failure(case, now):
         audit.append(session, actor="citizen", action="secret_locked", now=now,
                      case_code=case.code, detail=f"{MAX_TRIES} wrong secrets")
-        log.warning("case %s locked after %s wrong secrets", case.code, MAX_TRIES)
+        log.warning("case %s locked after %s wrong secrets",
+                    loggable_code(case.code, case.identity_mode), MAX_TRIES)
         return SecretCheck("locked", locked_until=case.locked_until)
     return SecretCheck("wrong")
 
@@ -166,6 +168,7 @@ def add_citizen_info(session: Session, vault: Vault, org, case: Case, *, now: da
     EvidenceRefused when a file is over the limits (nothing of that file is kept)."""
     if not case.is_open:
         raise casework.CaseworkError("closed", "the case is closed")
+    now = citizen_time(case.identity_mode, now)  # anonymous: to the hour (coarse.py)
     events = []
     body = (text or "").strip()[:casework.MAX_TEXT]
     if body:
@@ -183,7 +186,8 @@ def add_citizen_info(session: Session, vault: Vault, org, case: Case, *, now: da
             events.append(casework.add_event(session, vault, case, kind="evidence",
                                              actor="citizen", now=now, public=True,
                                              body=None))
-            log.info("case %s: evidence %s added by the complainant", case.code, row.id)
+            log.info("case %s: evidence %s added by the complainant",
+                     loggable_code(case.code, case.identity_mode), row.id)
     if events:
         case.updated_at = now
         session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import menu
 from handlers.cases import casework, filing
 from handlers.cases.filing import NewCase, file_case, routing_text
-from handlers.context import Context
+from handlers.context import ANONYMOUS_FILING, Context
 from handlers.flows import complaint_accusation, drafts, state
 from handlers.flows.complaint_messages import confirm_quick
 from handlers.messages import cap, say
@@ -53,6 +53,8 @@ def file(st: dict, ctx: Context) -> list[dict]:
         return [say(text("complaint_confirm_incomplete"), confirm_quick())]
     drafts.discard(ctx.session, st["draft_id"])
     state.clear(ctx)  # for an anonymous case: nothing left that leads back to this user
+    if filed.case.identity_mode == "anonymous":
+        ctx.extras[ANONYMOUS_FILING] = True  # and no row joining it to this event
     # No event id beside the code: for an anonymous case that pair would lead back.
     return cap(_receipt(filed, st, ctx))
 

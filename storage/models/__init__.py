@@ -13,6 +13,7 @@ from storage.models.officers import IdentityRequest, Officer, OfficerDevice, Rol
 from storage.models.offices import OfficeEdit
 from storage.models.outbox import OutboxMessage
 from storage.models.ratings import Rating
+from storage.models.receipts import ReceiptNonce
 from storage.models.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ManualEntry",
     "OutboxMessage",
     "Rating",
+    "ReceiptNonce",
     "SecretGuard",
     "TotpUse",
     "UnansweredQuestion",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, LargeBinary, String
+from sqlalchemy import Boolean, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.db import Base
@@ -40,6 +40,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_as: Mapped[str | None] = mapped_column(String(8))  # reply | push
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # The receipt of an anonymous case: deleted once delivered, so no row is left that
+    # joins the case to the moment or the LINE event that filed it (migration 0011).
+    forget_when_sent: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at", "id"),

@@ -681,6 +681,18 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
         row = inbox.get(r.event_id)
         if not r.acked:
             continue
+        if row is None and r.kind == CONFIRM:
+            # An anonymous filing: its inbox row is deleted once handled and its receipt's
+            # outbox rows once sent (issue 15), so its delivery is found by reply token,
+            # or as a push of a case code to this user that no outbox row explains.
+            hits = _unlinked_receipt(r, by_reply_token, received, explained)
+            if hits:
+                explained.update(h["seq"] for h in hits)
+                delivered[r.event_id].extend(hits)
+                for h in hits:
+                    sent_as[h["kind"]] += 1
+                report.e2e.append(min(h["at"] for h in hits) - r.first_sent)
+                continue
         if row is None or row.status != "done":
             report.not_done.append((r.event_id, r.kind, None if row is None else
                                     (row.status, row.attempts, row.error)))
@@ -746,6 +758,20 @@ def check(cluster: Cluster, sent: list[Sent]) -> Report:
                 if k2 < k1:
                     report.out_of_order.append((user[:9], name, o1, o2))
     return report
+
+
+def _unlinked_receipt(r: Sent, by_reply_token: dict, received: list, explained: set
+                      ) -> list[dict]:
+    """The delivery of an anonymous case's receipt, which keeps no outbox row."""
+    replies = [h for h in by_reply_token.get(r.reply_token, []) if h["seq"] not in explained]
+    if replies:
+        return replies[:1]
+    for entry in received:
+        if (entry.get("kind") == "push" and entry.get("to") == r.user
+                and entry["seq"] not in explained
+                and CODE_RE.search(json.dumps(entry.get("messages"), ensure_ascii=False))):
+            return [entry]
+    return []
 
 
 def _cases(connection) -> dict[str, dict]:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 
+from bot.slots import Slots
 from storage import limits
 from storage.limits import Rule
 
@@ -76,3 +77,19 @@ def remember_refusal(bucket: str, until: datetime) -> None:
     if len(memo) >= MEMO_SIZE:  # a flood from ever new addresses: start over
         memo.clear()
     memo[bucket] = min(until, _services().clock() + REMEMBER)
+
+
+# --- slots for heavy work ----------------------------------------------------------------
+
+SLOTS = "hash-slots"  # in Services.extras
+
+
+def hash_slot(wait: float = 0.0):
+    """A slot for one Argon2id check (bot/slots.py): `with hash_slot() as free:`."""
+    services = _services()
+    slots = services.extras.get(SLOTS)
+    if slots is None:
+        settings = services.settings
+        slots = services.extras[SLOTS] = Slots(settings.instance_dir / "slots",
+                                                settings.hash_slots)
+    return slots.take(wait)

@@ -33,6 +33,9 @@ CLIENT_PURPOSE = "client-address"
 TIP = Rule("tip", limit=10, window=600)
 TIP_POSTS = Rule("tip-post", limit=30, window=600)
 TRACK = Rule("track", limit=30, window=600)
+# Per client address, 10 minutes: sign-in forms posted, counted before anything else is
+# read (a browser with a known-device cookie is let through to its own gate).
+SIGN_IN_POSTS = Rule("sign-in-post", limit=30, window=600)
 # Deployment-wide: Argon2id password checks for browsers not known to the account
 # (about 0.15 s of a core each: at most ~0.3 of a core, whatever the flood).
 PASSWORD_CHECKS = Rule("password-checks", limit=20, window=10)

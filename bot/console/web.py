@@ -258,6 +258,11 @@ def login():
     if g.console_session is not None:
         g.console_session.ended_at = now()
     tried = attempt()
+    if tried.device is None and not limits.allow(limits.SIGN_IN_POSTS, tried.source):
+        # One counter, then (refused) process memory: a flood from one address costs
+        # next to nothing and never reaches the accounts, the budget or a hash slot.
+        log.info("sign-in refused: too many sign-in forms from one client")
+        return _busy(_login_page(sign_in.SIGN_IN_BUSY, 429))
     remembered = f"sign-in-{sign_in.source_key(tried)}"
     if tried.device is None and limits.refused_here(remembered):
         return _login_page(sign_in.SIGN_IN_FAILED, 401)  # a blocked source: no database

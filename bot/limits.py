@@ -18,6 +18,8 @@ leaves the web's threads to LINE's webhook (bench/abuse.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app, request
@@ -85,14 +87,33 @@ def remember_refusal(bucket: str, until: datetime) -> None:
 # --- slots for heavy work ----------------------------------------------------------------
 
 SLOTS = "hash-slots"  # in Services.extras
+WAITERS = "hash-waiters"
+WAITERS_PER_SLOT = 2
 
 
-def hash_slot(wait: float = 0.0):
-    """A slot for one Argon2id check (bot/slots.py): `with hash_slot() as free:`."""
+def _slots(key: str, name: str, count: int) -> Slots:
     services = _services()
-    slots = services.extras.get(SLOTS)
+    slots = services.extras.get(key)
     if slots is None:
-        settings = services.settings
-        slots = services.extras[SLOTS] = Slots(settings.instance_dir / "slots",
-                                                settings.hash_slots)
-    return slots.take(wait)
+        slots = services.extras[key] = Slots(services.settings.instance_dir / "slots",
+                                             count, name)
+    return slots
+
+
+@contextmanager
+def hash_slot(wait: float = 0.0) -> Iterator[bool]:
+    """A slot for one Argon2id check (bot/slots.py): `with hash_slot() as free:`. With
+    `wait`, first one of a few places to wait in (two a slot, machine-wide), since a
+    waiting request holds a web thread: with none free, False at once."""
+    count = _services().settings.hash_slots
+    slots = _slots(SLOTS, "hash", count)
+    if wait <= 0:
+        with slots.take() as free:
+            yield free
+        return
+    with _slots(WAITERS, "wait", WAITERS_PER_SLOT * count).take() as place:
+        if not place:
+            yield False
+            return
+        with slots.take(wait) as free:
+            yield free

@@ -126,6 +126,13 @@ def test_a_tip_with_every_slot_held_is_refused_in_thai_and_nothing_is_filed(
     assert code and secret
 
 
+def test_a_sent_tip_waits_a_moment_for_a_slot_rather_than_being_refused(client, services,
+                                                                         held_slots):
+    threading.Timer(0.5, held_slots.release).start()
+    code, secret = receipt_of(client, submit_tip(client))
+    assert code and secret
+
+
 def test_tracking_with_every_slot_held_is_refused_in_thai(client, services, held_slots):
     held_slots.release()
     code, secret = receipt_of(client, submit_tip(client))

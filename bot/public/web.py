@@ -41,6 +41,7 @@ RECEIPT_PATH = "/tip/receipt"
 RECEIPT_LIFE = 600  # seconds the receipt can be shown, once
 NO_STORE = "no-store"
 BUSY_RETRY_AFTER = 5  # seconds
+TIP_SLOT_WAIT = 15.0  # seconds a sent tip may wait for a hash slot
 
 
 def services():
@@ -180,8 +181,9 @@ def tip_post():
     started = time.perf_counter()
     try:
         # Filing makes the case secret's Argon2id hash here: one of the machine's hash
-        # slots, or "busy" at once (bot/slots.py), never a web thread queued for one.
-        with limits.hash_slot() as free:
+        # slots (bot/slots.py). A citizen who has sent the whole form may wait a little
+        # for one, in one of a few places to wait; with none free, "busy" at once.
+        with limits.hash_slot(TIP_SLOT_WAIT) as free:
             if not free:
                 log.warning("tip refused: every hash slot busy")
                 checked.errors["form"] = text("public_error_busy")

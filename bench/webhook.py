@@ -261,7 +261,10 @@ class Client:
                 self.reconnects += 1
                 if attempt:
                     return -1
-            except OSError:  # timeout or refused
+            except (OSError, http.client.HTTPException, AttributeError):
+                # timeout or refused; or http.client tripping over a response whose
+                # connection a timeout already closed (AttributeError in _close_conn), which
+                # otherwise ended this sender thread and left the others the whole load
                 self.close()
                 return -1
         return -1

@@ -18,10 +18,13 @@ leaves the web's threads to LINE's webhook (bench/abuse.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app, request
 
+from bot.slots import Slots
 from storage import limits
 from storage.limits import Rule
 
@@ -32,6 +35,9 @@ CLIENT_PURPOSE = "client-address"
 TIP = Rule("tip", limit=10, window=600)
 TIP_POSTS = Rule("tip-post", limit=30, window=600)
 TRACK = Rule("track", limit=30, window=600)
+# Per client address, 10 minutes: sign-in forms posted, counted before anything else is
+# read (a browser with a known-device cookie is let through to its own gate).
+SIGN_IN_POSTS = Rule("sign-in-post", limit=30, window=600)
 # Deployment-wide: Argon2id password checks for browsers not known to the account
 # (about 0.15 s of a core each: at most ~0.3 of a core, whatever the flood).
 PASSWORD_CHECKS = Rule("password-checks", limit=20, window=10)
@@ -76,3 +82,38 @@ def remember_refusal(bucket: str, until: datetime) -> None:
     if len(memo) >= MEMO_SIZE:  # a flood from ever new addresses: start over
         memo.clear()
     memo[bucket] = min(until, _services().clock() + REMEMBER)
+
+
+# --- slots for heavy work ----------------------------------------------------------------
+
+SLOTS = "hash-slots"  # in Services.extras
+WAITERS = "hash-waiters"
+WAITERS_PER_SLOT = 2
+
+
+def _slots(key: str, name: str, count: int) -> Slots:
+    services = _services()
+    slots = services.extras.get(key)
+    if slots is None:
+        slots = services.extras[key] = Slots(services.settings.instance_dir / "slots",
+                                             count, name)
+    return slots
+
+
+@contextmanager
+def hash_slot(wait: float = 0.0) -> Iterator[bool]:
+    """A slot for one Argon2id check (bot/slots.py): `with hash_slot() as free:`. With
+    `wait`, first one of a few places to wait in (two a slot, machine-wide), since a
+    waiting request holds a web thread: with none free, False at once."""
+    count = _services().settings.hash_slots
+    slots = _slots(SLOTS, "hash", count)
+    if wait <= 0:
+        with slots.take() as free:
+            yield free
+        return
+    with _slots(WAITERS, "wait", WAITERS_PER_SLOT * count).take() as place:
+        if not place:
+            yield False
+            return
+        with slots.take(wait) as free:
+            yield free

@@ -17,6 +17,7 @@
 | TAMBON_TRUSTED_PROXIES | 0 | reverse proxies before the web (X-Forwarded-For/-Proto) |
 | TAMBON_AUDIT_HEAD_FILE | instance/audit-head.json | the audit chain's signed head |
 | TAMBON_WORKER_NICE | 10 | how much the worker yields the CPU to the web (0-19; see below) |
+| TAMBON_HASH_SLOTS | half the cores (1+) | Argon2id checks the web runs at once (a machine) |
 
 The mode is said, never guessed. Development (the default) signs and checks with a fixed,
 published channel secret unless LINE credentials are given, serves a fake LINE API and the
@@ -49,6 +50,7 @@ MODES = ("development", "production")
 LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
 MIN_SECRET_KEY_CHARS = 32
 MAX_TRUSTED_PROXIES = 5
+MAX_HASH_SLOTS = 64
 
 
 class SettingsError(Exception):
@@ -71,6 +73,7 @@ class Settings:
     worker_nice: int = 10
     trusted_proxies: int = 0
     audit_head_file: Path = Path("instance/audit-head.json")
+    hash_slots: int = 1
 
     def with_line_api_base(self, base: str) -> Settings:
         return _replace(self, line_api_base=base)
@@ -131,6 +134,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=_trusted_proxies(env),
         audit_head_file=Path(env.get("TAMBON_AUDIT_HEAD_FILE")
                              or instance_dir / "audit-head.json"),
+        hash_slots=_hash_slots(env),
     )
 
 
@@ -187,6 +191,15 @@ def _nice(env: Mapping[str, str]) -> int:
         value = -1
     if not 0 <= value <= 19:
         raise SettingsError(f"TAMBON_WORKER_NICE must be a whole number from 0 to 19, not {raw!r}")
+    return value
+
+
+def _hash_slots(env: Mapping[str, str]) -> int:
+    # Half the cores: each check is ~0.15 s of one core and 64 MiB, and the other half is
+    # what answers LINE's webhook while a flood of sign-ins lasts.
+    value = _positive_int(env, "TAMBON_HASH_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+    if value > MAX_HASH_SLOTS:
+        raise SettingsError(f"TAMBON_HASH_SLOTS must be from 1 to {MAX_HASH_SLOTS}, not {value}")
     return value
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+from bot import limits
 from bot.app import create_app
 from bot.console import credentials
 from storage.models import Officer
@@ -318,3 +319,24 @@ def test_console_pages_are_no_store_with_a_strict_policy(client, services):
     assert response.headers["X-Frame-Options"] == "DENY"
     css = client.get("/console/static/console/console.css")
     assert css.status_code == 200 and "text/css" in css.headers["Content-Type"]
+
+
+def test_a_flood_of_sign_in_forms_from_one_address_is_refused_in_thai_before_any_check(
+        client, services):
+    make_officer(services, "somchai")
+    assert sign_in(client, "somchai").status_code == 302  # this browser is now known
+    flooder = client.application.test_client()
+    page = flooder.get("/console/login").get_data(as_text=True)
+    answers = [flooder.post("/console/login", data={
+        "username": f"nobody{n}", "password": "guess-guess-guess",
+        "csrf_token": csrf_from(page)}) for n in range(limits.SIGN_IN_POSTS.limit + 2)]
+    assert answers[-1].status_code == 429
+    assert "กรุณารอสักครู่แล้วลองใหม่" in answers[-1].get_data(as_text=True)
+    assert answers[-1].headers["Retry-After"].isdigit()
+    # Even the right password from that address is not checked now ...
+    right = flooder.post("/console/login", data={
+        "username": "somchai", "password": PASSWORD, "csrf_token": csrf_from(page)})
+    assert right.status_code == 429
+    # ... while the officer's own browser, from the same address, still signs in.
+    client.post("/console/logout", data={"csrf_token": page_csrf(client, "/console/account")})
+    assert sign_in(client, "somchai").status_code == 302

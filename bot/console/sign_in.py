@@ -13,6 +13,9 @@ No Flask here (the view passes an `Attempt`), so the rules are tested without a 
 * Browsers not known to the account share a deployment-wide budget of password checks
   (bot/limits.py PASSWORD_CHECKS), so a flood from many addresses costs at most a slice of
   the CPU, not LINE's acknowledgements.
+* At most TAMBON_HASH_SLOTS checks run at once on a machine, across its processes
+  (bot/slots.py); with every slot taken the answer is at once "busy" (429), so a flood
+  never fills the web's threads with hashing. A known device may wait a little for one.
 * Below those limits, an unknown username costs one Argon2id check like a known one, and
   an unknown user, a wrong password and a locked account get the same answer.
 """
@@ -23,6 +26,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +45,7 @@ log = logging.getLogger("tambon.console")
 
 RULE = limits.BackoffRule()  # 10 failures an hour; 15 minutes, doubled each time
 KEEP_DEVICES = 5
+KNOWN_DEVICE_WAIT = 3.0  # seconds a known browser may wait for a hash slot; others: none
 # The one answer to a refused password step: unknown user, wrong password, locked account.
 SIGN_IN_FAILED = "console_sign_in_failed"
 SIGN_IN_BUSY = "console_sign_in_busy"
@@ -53,6 +58,10 @@ class Attempt:
     source: str  # keyed hash of the client's address
     device: str | None = None  # the browser's known-device cookie, if any
     within_budget: Callable[[], bool] = field(default=lambda: True)
+    # A slot for the hash (bot/slots.py), given how long it may wait: yields False when
+    # none is free.
+    hash_slot: Callable[[float], AbstractContextManager[bool]] = field(
+        default=lambda wait: nullcontext(True))
 
 
 @dataclass
@@ -181,16 +190,23 @@ def sign_in_password(session: Session, vault: Vault, username: str, password: st
     if limits.tally(session, gate).blocked(now):
         log.info("sign-in refused before hashing: source blocked")
         return SignIn(False, SIGN_IN_FAILED)
-    if device is None and not attempt.within_budget():
-        log.warning("sign-in refused before hashing: password checks over budget")
-        return SignIn(False, SIGN_IN_BUSY)
+    # The same path for a known and an unknown name up to here and through the hash: a
+    # slot, the budget, one Argon2id check (the unknown against a dummy).
+    with attempt.hash_slot(KNOWN_DEVICE_WAIT if device is not None else 0.0) as free:
+        if not free:
+            log.warning("sign-in refused before hashing: every hash slot busy")
+            return SignIn(False, SIGN_IN_BUSY)
+        if device is None and not attempt.within_budget():
+            log.warning("sign-in refused before hashing: password checks over budget")
+            return SignIn(False, SIGN_IN_BUSY)
+        right = credentials.verify_password(
+            password or "",
+            officer.password_hash if officer is not None else credentials.DUMMY_PASSWORD_HASH)
     if officer is None:
-        credentials.verify_password(password or "", credentials.DUMMY_PASSWORD_HASH)
         _gate_failure(session, gate, now)
         audit.append(session, actor="anonymous", action="sign_in_failed", now=now,
                      detail="unknown or inactive account")
         return SignIn(False, SIGN_IN_FAILED)
-    right = credentials.verify_password(password or "", officer.password_hash)
     if is_locked(officer, now) and device is None:
         # Even the right password: refused, and said the same way.
         if not right:

@@ -36,6 +36,7 @@ DEVICE_COOKIE = "tambon_console_device"
 DEVICE_COOKIE_DAYS = 400
 LOGIN_CSRF_COOKIE = "tambon_console_login"
 LOGIN_CSRF_SCOPE = "console-login"
+BUSY_RETRY_AFTER = 5  # seconds, when every hash slot or the password budget is taken
 COOKIE_PATH = "/console"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -216,7 +217,8 @@ def attempt() -> sign_in.Attempt:
     """Where this sign-in comes from, for the limits of sign_in.py."""
     return sign_in.Attempt(
         source=limits.client_tag(), device=request.cookies.get(DEVICE_COOKIE),
-        within_budget=lambda: limits.allow(limits.PASSWORD_CHECKS, limits.EVERYONE))
+        within_budget=lambda: limits.allow(limits.PASSWORD_CHECKS, limits.EVERYONE),
+        hash_slot=limits.hash_slot)
 
 
 # --- signing in ------------------------------------------------------------------------
@@ -238,6 +240,11 @@ def _login_page(error: str | None = None, status: int = 200):
     return response
 
 
+def _busy(response: Response) -> Response:
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
 @console.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET":
@@ -251,6 +258,11 @@ def login():
     if g.console_session is not None:
         g.console_session.ended_at = now()
     tried = attempt()
+    if tried.device is None and not limits.allow(limits.SIGN_IN_POSTS, tried.source):
+        # One counter, then (refused) process memory: a flood from one address costs
+        # next to nothing and never reaches the accounts, the budget or a hash slot.
+        log.info("sign-in refused: too many sign-in forms from one client")
+        return _busy(_login_page(sign_in.SIGN_IN_BUSY, 429))
     remembered = f"sign-in-{sign_in.source_key(tried)}"
     if tried.device is None and limits.refused_here(remembered):
         return _login_page(sign_in.SIGN_IN_FAILED, 401)  # a blocked source: no database
@@ -260,6 +272,8 @@ def login():
         blocked = sign_in.source_blocked_until(db(), tried, now())
         if blocked is not None:
             limits.remember_refusal(remembered, blocked)
+        if result.error == sign_in.SIGN_IN_BUSY:
+            return _busy(_login_page(result.error, 429))
         return _login_page(result.error, 401)
     g.new_cookie = result.token
     if result.needs_enrolment:

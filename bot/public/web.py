@@ -41,6 +41,8 @@ RECEIPT_COOKIE = "tambon_receipt"
 RECEIPT_PATH = "/tip/receipt"
 RECEIPT_LIFE = 600  # seconds the receipt can be shown, once
 NO_STORE = "no-store"
+BUSY_RETRY_AFTER = 5  # seconds
+TIP_SLOT_WAIT = 15.0  # seconds a sent tip may wait for a hash slot
 
 
 def services():
@@ -130,6 +132,18 @@ def _kept(names) -> dict[str, str]:
     return {n: (request.form.get(n) or "")[:forms.DESCRIPTION_LIMIT + 500] for n in names}
 
 
+def _busy(response: Response) -> Response:
+    """Every hash slot was taken: 429, and when to try again."""
+    response.status_code = 429
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
+def _refusal_status(response: Response) -> Response:
+    """A refusal page, as 429 when the refusal was "busy" (set where it was decided)."""
+    return _busy(response) if g.get("public_status") == 429 else response
+
+
 # --- /tip ------------------------------------------------------------------------------
 
 def _tip_form(checked: forms.Checked | None = None, status: int = 200,
@@ -167,9 +181,17 @@ def tip_post():
     svc = services()
     started = time.perf_counter()
     try:
-        with svc.sessions() as session, session.begin():
-            filed = case_port.file_tip(session, svc.vault, svc.org, checked, svc.clock())
-            nonce = receipts.issue(session, svc.clock())
+        # Filing makes the case secret's Argon2id hash here: one of the machine's hash
+        # slots (bot/slots.py). A citizen who has sent the whole form may wait a little
+        # for one, in one of a few places to wait; with none free, "busy" at once.
+        with limits.hash_slot(TIP_SLOT_WAIT) as free:
+            if not free:
+                log.warning("tip refused: every hash slot busy")
+                checked.errors["form"] = text("public_error_busy")
+                return _busy(_tip_form(checked, 429))
+            with svc.sessions() as session, session.begin():
+                filed = case_port.file_tip(session, svc.vault, svc.org, checked, svc.clock())
+                nonce = receipts.issue(session, svc.clock())
     except case_port.TipRefused as refused:
         checked.errors[refused.field] = refused.message
         return _tip_form(checked, 400)
@@ -263,7 +285,13 @@ def _open_case(session, form):
     if not limits.allow(limits.TRACK):
         return None, text("public_error_rate_limited")
     svc = services()
-    return case_port.open_case(session, code, secret, svc.clock())
+    # Every answer to a secret costs an Argon2id check: one of the machine's hash slots.
+    with limits.hash_slot() as free:
+        if not free:
+            log.warning("tracking refused: every hash slot busy")
+            g.public_status = 429
+            return None, text("public_error_busy_track")
+        return case_port.open_case(session, code, secret, svc.clock())
 
 
 def _track_page(session, case, secret: str, *, notice: str | None = None,
@@ -281,8 +309,9 @@ def _case_or_refusal(session):
     case, error = _open_case(session, request.form)
     if case is not None:
         return case, None
-    return None, _page("public/track_form.html", 400,
-                       code=(request.form.get("code") or "")[:40], error=error)
+    return None, _refusal_status(_page("public/track_form.html", 400,
+                                       code=(request.form.get("code") or "")[:40],
+                                       error=error))
 
 
 @public.post("/track")
@@ -331,9 +360,9 @@ def rate_post():
     with svc.sessions() as session, session.begin():
         case, error = _open_case(session, request.form)
         if case is None:
-            return _page("public/rate.html", 400, values={**checked.values,
-                         "code": (request.form.get("code") or "")[:40]},
-                         errors={"form": error})
+            return _refusal_status(_page(
+                "public/rate.html", 400, errors={"form": error},
+                values={**checked.values, "code": (request.form.get("code") or "")[:40]}))
         secret = request.form.get("secret", "")
         if case.status not in case_port.CLOSED:
             # The tracking page has no rating form for an open case: say why on this one,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import yaml
+from pydantic import AfterValidator
+
+from storage.validation import NonEmptyText, Strict, ValidationError, problems, refuse
 
 
 @dataclass(frozen=True)
@@ -23,30 +28,56 @@ class Organization:
     add_friend_url: str = ""
 
 
+def _add_friend_link(value: str) -> str:
+    url = value.strip()
+    if url and not url.startswith(("https://line.me/", "https://lin.ee/")):
+        raise refuse("must be a https://line.me/ or https://lin.ee/ link")
+    return url
+
+
+def _case_prefix(value: str) -> str:
+    if value and re.fullmatch(r"[A-Za-z]{1,6}", value.strip()) is None:
+        raise refuse("must be 1-6 latin letters")
+    return value
+
+
+class OrganizationFile(Strict):
+    """organization.yaml as the file says it."""
+
+    id: NonEmptyText
+    name: NonEmptyText
+    short_name: NonEmptyText
+    # Case codes start with it (handlers/cases/codes.py); 1-6 latin letters.
+    case_prefix: Annotated[str, AfterValidator(_case_prefix)] = ""
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+    website: str = ""
+    email: str = ""
+    line_oa_name: str = ""
+    line_add_friend_url: Annotated[str, AfterValidator(_add_friend_link)] = ""
+
+
 def load_organization(folder: Path) -> Organization:
     path = Path(folder) / "organization.yaml"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: organization.yaml is missing")
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    missing = [f for f in ("id", "name", "short_name") if not raw.get(f)]
-    if missing:
-        raise ValueError(f"{path}: missing field(s) {', '.join(missing)}")
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping of fields")
+    try:
+        org = OrganizationFile.model_validate(raw)
+    except ValidationError as err:
+        raise ValueError("\n".join(f"{path}: field {p.field!r}: {p.message}"
+                                   for p in problems(err))) from None
     return Organization(
-        id=raw["id"],
-        name=raw["name"],
-        short_name=raw["short_name"],
-        address=raw.get("address", ""),
-        phone=str(raw.get("phone", "")),
-        hours=raw.get("hours", ""),
+        id=org.id,
+        name=org.name,
+        short_name=org.short_name,
+        address=org.address,
+        phone=org.phone,
+        hours=org.hours,
         folder=Path(folder),
-        line_oa_name=str(raw.get("line_oa_name") or raw["short_name"]),
-        add_friend_url=_add_friend_url(path, raw.get("line_add_friend_url")),
+        line_oa_name=org.line_oa_name or org.short_name,
+        add_friend_url=org.line_add_friend_url,
     )
-
-
-def _add_friend_url(path: Path, value) -> str:
-    url = str(value or "").strip()
-    if url and not url.startswith(("https://line.me/", "https://lin.ee/")):
-        raise ValueError(f"{path}: line_add_friend_url must be a https://line.me/ or "
-                         f"https://lin.ee/ link")
-    return url

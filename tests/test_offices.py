@@ -105,7 +105,7 @@ def test_missing_target_kind_names_file_office_and_field(tmp_path):
     _edit_offices(folder, lambda by_id, raw: by_id["finance"]["target_days"].pop("inquiry"))
     message = _error(folder)
     assert "offices.yaml" in message and "'finance'" in message
-    assert "'target_days'" in message and "inquiry" in message
+    assert "field 'target_days.inquiry': missing" in message
 
 
 def test_bad_target_days_value(tmp_path):

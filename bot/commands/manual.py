@@ -106,10 +106,16 @@ def manual_load(org_dir: Path) -> None:
 @click.option("--org-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=DEFAULT_ORG_DIR, show_default=True)
 def manual_check(org_dir: Path) -> None:
-    """Validate the manual files, other agencies' services and off-topic topics without
-    loading them."""
+    """Validate the organization's data files without loading them: the manual, other
+    agencies' services, off-topic topics, synonyms, organization.yaml, offices.yaml and
+    routing.yaml.
+    Every mistake is listed with its file, entry and field."""
     from handlers.manual.elsewhere import load_elsewhere, load_off_topic
+    from handlers.manual.org_index import load_synonyms
     from handlers.manual.schema import ManualError, load_manual
+    from handlers.org import load_organization
+    from handlers.routing.offices import OfficesError
+    from handlers.routing.router import build_router
 
     problems: list[str] = []
     counts = []
@@ -118,10 +124,18 @@ def manual_check(org_dir: Path) -> None:
             counts.append(len(load(org_dir)))
         except ManualError as err:
             problems.append(str(err))
+    for check, errors in ((load_synonyms, (ValueError,)),
+                          (load_organization, (ValueError, FileNotFoundError)),
+                          (build_router, (OfficesError,))):
+        try:
+            check(org_dir)
+        except errors as err:
+            problems.append(str(err))
     if problems:
         raise click.ClickException("\n".join(problems))
     click.echo(f"{counts[0]} entries, {counts[1]} other agencies' services, "
-               f"{counts[2]} off-topic topics, all valid")
+               f"{counts[2]} off-topic topics; synonyms, organization, offices and routing: "
+               "all valid")
 
 
 @manual.command("unanswered")

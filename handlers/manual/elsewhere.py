@@ -18,15 +18,32 @@ from pathlib import Path
 import yaml
 
 from handlers.manual.schema import ManualError
+from storage.validation import NonEmptyText, Strict, ValidationError, problems
 
 FILE = "elsewhere.yaml"
 ID_PREFIX = "elsewhere:"
-_TEXT_FIELDS = ("id", "title", "agency", "contact")
 OFF_TOPIC_FILE = "off_topic.yaml"
 OFF_TOPIC_PREFIX = "off-topic:"
-_OFF_TOPIC_TEXT_FIELDS = ("id", "title")
-_OFF_TOPIC_FLAGS = ("staff_may_answer",)
-_LIST_FIELDS = ("keywords", "examples")
+
+
+class _Decoy(Strict):
+    id: NonEmptyText
+    title: NonEmptyText
+    keywords: list[NonEmptyText] = []
+    examples: list[NonEmptyText] = []
+
+
+class Elsewhere(_Decoy):
+    """A service another agency provides, and how to reach it."""
+
+    agency: NonEmptyText
+    contact: NonEmptyText
+
+
+class OffTopic(_Decoy):
+    """A topic no office answers."""
+
+    staff_may_answer: bool = False
 
 
 def load_decoys(org_dir: Path | None) -> list[dict]:
@@ -38,17 +55,15 @@ def load_decoys(org_dir: Path | None) -> list[dict]:
 def load_elsewhere(org_dir: Path | None) -> list[dict]:
     """The organization's list, validated, as index entries (ids prefixed `elsewhere:`);
     [] when it has none. ManualError names the file, the item and the field."""
-    return _load(org_dir, FILE, ID_PREFIX, _TEXT_FIELDS)
+    return _load(org_dir, FILE, ID_PREFIX, Elsewhere)
 
 
 def load_off_topic(org_dir: Path | None) -> list[dict]:
     """Topics no office answers, as index entries (ids prefixed `off-topic:`)."""
-    return _load(org_dir, OFF_TOPIC_FILE, OFF_TOPIC_PREFIX, _OFF_TOPIC_TEXT_FIELDS,
-                 _OFF_TOPIC_FLAGS)
+    return _load(org_dir, OFF_TOPIC_FILE, OFF_TOPIC_PREFIX, OffTopic)
 
 
-def _load(org_dir: Path | None, name: str, prefix: str, text_fields: tuple[str, ...],
-          flags: tuple[str, ...] = ()) -> list[dict]:
+def _load(org_dir: Path | None, name: str, prefix: str, model: type[_Decoy]) -> list[dict]:
     if org_dir is None:
         return []
     path = Path(org_dir) / name
@@ -60,31 +75,20 @@ def _load(org_dir: Path | None, name: str, prefix: str, text_fields: tuple[str, 
         raise ManualError([f"{path}: not valid YAML: {err}"]) from err
     if not isinstance(raw, list):
         raise ManualError([f"{path}: expected a list of services"])
-    problems: list[str] = []
-    items = [_validate(item, f"{path}: item {n}", problems, prefix, text_fields, flags)
-             for n, item in enumerate(raw, 1)]
-    if problems:
-        raise ManualError(problems)
+    found: list[str] = []
+    items = []
+    for n, item in enumerate(raw, 1):
+        where = f"{path}: item {n}"
+        if not isinstance(item, dict):
+            found.append(f"{where}: expected a mapping of fields")
+            continue
+        try:
+            model.model_validate(item)
+        except ValidationError as err:
+            found.extend(f"{where} ({item.get('id', '?')}): field {p.field!r}: {p.message}"
+                         for p in problems(err))
+        # The file's own mapping, as the index reads it (no defaults added).
+        items.append({**item, "id": prefix + str(item.get("id", "?"))})
+    if found:
+        raise ManualError(found)
     return items
-
-
-def _validate(item, where: str, problems: list[str], prefix: str,
-              text_fields: tuple[str, ...], flags: tuple[str, ...] = ()) -> dict:
-    if not isinstance(item, dict):
-        problems.append(f"{where}: expected a mapping of fields")
-        return {}
-    name = item.get("id", "?")
-    for key in text_fields:
-        if not isinstance(item.get(key), str) or not item[key].strip():
-            problems.append(f"{where} ({name}): field {key!r}: missing or not text")
-    for key in _LIST_FIELDS:
-        value = item.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            problems.append(f"{where} ({name}): field {key!r}: expected a list of texts")
-    for key in flags:
-        if key in item and not isinstance(item[key], bool):
-            problems.append(f"{where} ({name}): field {key!r}: expected true or false")
-    for key in item:
-        if key not in text_fields + _LIST_FIELDS + flags:
-            problems.append(f"{where} ({name}): field {key!r}: unknown field (a typo?)")
-    return {**item, "id": prefix + str(name)}

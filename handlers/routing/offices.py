@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, ConfigDict, Field
+
+from storage.validation import (
+    NonEmptyText,
+    Strict,
+    ValidationError,
+    Words,
+    field_path,
+    problems,
+    refuse,
+)
 
 KINDS = ("corruption", "grievance", "suggestion", "inquiry")
 OFFICES_FILE = "offices.yaml"
@@ -66,111 +78,91 @@ def _where(path: Path, office: str | None = None, field_name: str | None = None)
     return where
 
 
-def _text_list(path: Path, office: str, name: str, value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise OfficesError(f"{_where(path, office, name)}: expected a list of words")
-    out = []
-    for i, item in enumerate(value):
-        if isinstance(item, int | float) and not isinstance(item, bool):
-            item = str(item)
-        if not isinstance(item, str) or not item.strip():
-            raise OfficesError(
-                f"{_where(path, office, name)}: item {i + 1} must be a non-empty text, got {item!r}"
-            )
-        out.append(item.strip())
-    return tuple(out)
-
-
-def _target_days(path: Path, office: str, value: object) -> dict[str, int]:
-    if not isinstance(value, dict):
-        raise OfficesError(
-            f"{_where(path, office, 'target_days')}: expected a mapping of "
-            f"{', '.join(KINDS)} to a number of days"
-        )
-    unknown = sorted(set(value) - set(KINDS))
-    if unknown:
-        raise OfficesError(
-            f"{_where(path, office, 'target_days')}: unknown kind(s) {', '.join(map(str, unknown))}"
-            f"; kinds are {', '.join(KINDS)}"
-        )
-    days: dict[str, int] = {}
-    for kind in KINDS:
-        if kind not in value:
-            raise OfficesError(f"{_where(path, office, 'target_days')}: missing kind {kind!r}")
-        n = value[kind]
-        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
-            raise OfficesError(
-                f"{_where(path, office, 'target_days')}: {kind} must be a whole number of days "
-                f"above 0, got {n!r}"
-            )
-        days[kind] = n
-    return days
-
-
-def _contact(path: Path, office: str, value: object) -> dict[str, str]:
-    if not isinstance(value, dict) or not any(str(v).strip() for v in value.values()):
-        raise OfficesError(
-            f"{_where(path, office, 'contact')}: expected a mapping with phone and/or place"
-        )
+def _some_contact(value: dict[str, Any]) -> dict[str, str]:
+    if not any(str(v).strip() for v in value.values() if v is not None):
+        raise refuse("expected a mapping with phone and/or place")
     return {str(k): str(v) for k, v in value.items() if v is not None}
 
 
-def _outside_bodies(path: Path, office: str, value: object) -> tuple[dict[str, str], ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise OfficesError(f"{_where(path, office, 'outside_bodies')}: expected a list")
-    bodies = []
-    for i, body in enumerate(value):
-        if not isinstance(body, dict) or not body.get("name") or not body.get("how"):
-            raise OfficesError(
-                f"{_where(path, office, 'outside_bodies')}: item {i + 1} needs a name and "
-                f"how to reach it ('how')"
-            )
-        bodies.append({str(k): str(v) for k, v in body.items()})
-    return tuple(bodies)
+_Days = Annotated[int, Field(gt=0)]
+
+
+class TargetDays(Strict):
+    """Working days to answer each kind of case (KINDS)."""
+
+    corruption: _Days
+    grievance: _Days
+    suggestion: _Days
+    inquiry: _Days
+
+
+class OutsideBodyEntry(Strict):
+    model_config = ConfigDict(extra="allow")  # id and anything else a clerk notes
+    name: NonEmptyText
+    how: NonEmptyText
+
+
+class OfficeEntry(Strict):
+    """One office of offices.yaml, as the file says it."""
+
+    id: Annotated[NonEmptyText, AfterValidator(str.strip)]
+    name: Annotated[NonEmptyText, AfterValidator(str.strip)]
+    head_title: Annotated[NonEmptyText, AfterValidator(str.strip)]
+    contact: Annotated[dict[str, Any], AfterValidator(_some_contact)]
+    target_days: TargetDays
+    subjects: Words = ()
+    names: Words = ()
+    people: Words = ()
+    titles: Words = ()
+    work: Words = ()
+    description: str | None = None
+    outside_bodies: list[OutsideBodyEntry] | None = None
+
+    def office(self) -> Office:
+        return Office(
+            id=self.id, name=self.name, head_title=self.head_title, contact=self.contact,
+            target_days=self.target_days.model_dump(), subjects=self.subjects,
+            names=self.names, people=self.people, titles=self.titles, work=self.work,
+            description=self.description or "",
+            outside_bodies=tuple({str(k): str(v) for k, v in b.model_dump().items()}
+                                 for b in self.outside_bodies or ()),
+        )
+
+
+class OfficesFile(Strict):
+    offices: Annotated[list[OfficeEntry], Field(min_length=1)]
 
 
 def parse_offices(raw: object, path: Path) -> dict[str, Office]:
-    """Offices from already-loaded YAML; `path` is only used in error messages."""
-    if isinstance(raw, dict):
-        raw = raw.get("offices")
-    if not isinstance(raw, list) or not raw:
+    """Offices from already-loaded YAML; `path` is only used in error messages. Every
+    mistake is reported, one a line, naming the office and the field."""
+    if isinstance(raw, list):  # the bare list, without `offices:`
+        raw = {"offices": raw}
+    if not isinstance(raw, dict) or not isinstance(raw.get("offices"), list):
         raise OfficesError(f"{path}: expected a list 'offices:' with at least one office")
+    try:
+        parsed = OfficesFile.model_validate({"offices": raw["offices"]})
+    except ValidationError as err:
+        raise OfficesError("\n".join(_problem_line(path, raw["offices"], p)
+                                     for p in problems(err))) from None
     offices: dict[str, Office] = {}
-    for i, entry in enumerate(raw):
-        if not isinstance(entry, dict):
-            raise OfficesError(f"{path}: office number {i + 1} is not a mapping")
-        office_id = entry.get("id")
-        if not isinstance(office_id, str) or not office_id.strip():
-            raise OfficesError(f"{_where(path, f'number {i + 1}', 'id')}: missing or empty")
-        office_id = office_id.strip()
-        if office_id in offices:
-            raise OfficesError(f"{_where(path, office_id, 'id')}: defined twice")
-        for name in ("name", "head_title"):
-            value = entry.get(name)
-            if not isinstance(value, str) or not value.strip():
-                raise OfficesError(f"{_where(path, office_id, name)}: missing or empty")
-        for name in ("contact", "target_days"):
-            if name not in entry:
-                raise OfficesError(f"{_where(path, office_id, name)}: missing")
-        offices[office_id] = Office(
-            id=office_id,
-            name=entry["name"].strip(),
-            head_title=entry["head_title"].strip(),
-            contact=_contact(path, office_id, entry["contact"]),
-            target_days=_target_days(path, office_id, entry["target_days"]),
-            subjects=_text_list(path, office_id, "subjects", entry.get("subjects")),
-            names=_text_list(path, office_id, "names", entry.get("names")),
-            people=_text_list(path, office_id, "people", entry.get("people")),
-            titles=_text_list(path, office_id, "titles", entry.get("titles")),
-            work=_text_list(path, office_id, "work", entry.get("work")),
-            description=str(entry.get("description") or ""),
-            outside_bodies=_outside_bodies(path, office_id, entry.get("outside_bodies")),
-        )
+    for entry in parsed.offices:
+        if entry.id in offices:
+            raise OfficesError(f"{_where(path, entry.id, 'id')}: defined twice")
+        offices[entry.id] = entry.office()
     return offices
+
+
+def _problem_line(path: Path, entries: list, problem) -> str:
+    if len(problem.path) < 2:  # the list itself
+        return f"{path}: field 'offices': {problem.message}"
+    number = problem.path[1]
+    entry = entries[number]
+    office_id = entry.get("id") if isinstance(entry, dict) else None
+    office = office_id if isinstance(office_id, str) and office_id.strip() else (
+        f"number {number + 1}")
+    field_name = field_path(problem.path[2:]) or None
+    return f"{_where(path, office, field_name)}: {problem.message}"
 
 
 def read_offices_file(org_dir: str | Path) -> object:

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from handlers.routing.accusation import AccusationRules, parse_rules
 from handlers.routing.near import NearRules, parse_near
-from handlers.routing.offices import Office, OfficesError, words_of
+from handlers.routing.offices import Office, OfficesError
 from handlers.routing.people import PeopleForms, parse_people_forms
 from handlers.routing.subjects import ManualUse, parse_manual_use
+from storage.validation import (
+    NonEmptyText,
+    Strict,
+    ValidationError,
+    Words,
+    problems,
+    refuse,
+    tuple_of_list,
+)
 
 ROUTING_FILE = "routing.yaml"
 WORD_LISTS = (
@@ -56,6 +67,58 @@ class RoutingRules:
     near: NearRules = NearRules()
 
 
+def _an_office(value: str, info: ValidationInfo) -> str:
+    offices = (info.context or {})["offices"]
+    if value not in offices:
+        raise refuse(f"{value!r} is not an office of offices.yaml ({', '.join(offices)})")
+    return value
+
+
+_Office = Annotated[str, AfterValidator(_an_office)]
+_Chain = Annotated[tuple[_Office, ...], BeforeValidator(tuple_of_list), Field(min_length=1)]
+_Titles = Annotated[Words, Field(min_length=1)]
+
+
+class ExecutiveGroup(Strict):
+    group: NonEmptyText
+    label: str | None = None
+    titles: _Titles
+
+
+class OutsidePeople(Strict):
+    id: NonEmptyText
+    name: NonEmptyText
+    how: NonEmptyText
+    titles: _Titles
+
+
+class RoutingFile(Strict):
+    """routing.yaml as the file says it; `accusation`, `people_forms` and `manual` are
+    read by their own parsers (accusation.py, people.py, subjects.py)."""
+
+    default_office: _Office
+    corruption_chain: _Chain
+    fallback_chain: _Chain
+    oversight_office: _Office
+    executives: Annotated[list[ExecutiveGroup], Field(min_length=1)]
+    not_ours: Words = ()
+    staff: Words = ()
+    corruption: _Titles
+    misconduct: Words = ()
+    addressing_before: Words = ()
+    addressing_after: Words = ()
+    weak_subjects: Words = ()
+    service: Words = ()
+    requesting_before: Words = ()
+    place: Words = ()
+    when_unsure: Literal[UNSURE_READINGS] = "accusation"  # type: ignore[valid-type]
+    accusation: Any = None
+    people_forms: Any = None
+    near_people: Any = None
+    outside: list[OutsidePeople] | None = None
+    manual: Any = None
+
+
 def load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
     if not path.is_file():
         raise OfficesError(f"{path}: file is missing")
@@ -65,101 +128,37 @@ def load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
         raise OfficesError(f"{path}: not valid YAML: {bad}") from bad
     if not isinstance(raw, dict):
         raise OfficesError(f"{path}: expected a mapping")
+    try:
+        rules = RoutingFile.model_validate(raw, context={"offices": offices})
+    except ValidationError as err:
+        raise OfficesError("\n".join(f"{path}: field {p.field!r}: {p.message}"
+                                     for p in problems(err))) from None
 
-    def office_id(name: str) -> str:
-        value = raw.get(name)
-        if value not in offices:
-            raise OfficesError(
-                f"{path}: field {name!r}: {value!r} is not an office of offices.yaml "
-                f"({', '.join(offices)})"
-            )
-        return value
-
-    def chain(name: str) -> tuple[str, ...]:
-        value = raw.get(name)
-        if not isinstance(value, list) or not value:
-            raise OfficesError(f"{path}: field {name!r}: expected a list of office ids")
-        for item in value:
-            if item not in offices:
-                raise OfficesError(
-                    f"{path}: field {name!r}: {item!r} is not an office of offices.yaml"
-                )
-        return tuple(value)
-
-    oversight = office_id("oversight_office")
+    oversight = rules.oversight_office
     if not offices[oversight].outside_bodies:
         raise OfficesError(
             f"offices.yaml: office {oversight!r}: field 'outside_bodies': the oversight "
             f"office must list the outside bodies that receive complaints"
         )
-    corruption_chain = chain("corruption_chain")
-    fallback_chain = chain("fallback_chain")
-    for name, value in (("corruption_chain", corruption_chain),
-                        ("fallback_chain", fallback_chain)):
-        if value[-1] != oversight:
+    for name in ("corruption_chain", "fallback_chain"):
+        if getattr(rules, name)[-1] != oversight:
             raise OfficesError(
                 f"{path}: field {name!r}: must end with the oversight office {oversight!r}, "
                 f"so a case always has somewhere to go"
             )
-
-    words: dict[str, tuple[str, ...]] = {}
-    for name in WORD_LISTS:
-        value = raw.get(name) or []
-        if not isinstance(value, list):
-            raise OfficesError(f"{path}: field {name!r}: expected a list of words")
-        words[name] = words_of(value)
-    if not words["corruption"]:
-        raise OfficesError(f"{path}: field 'corruption': the corruption vocabulary is empty")
-    when_unsure = raw.get("when_unsure", "accusation")
-    if when_unsure not in UNSURE_READINGS:
-        raise OfficesError(f"{path}: field 'when_unsure': one of "
-                           f"{', '.join(UNSURE_READINGS)}, got {when_unsure!r}")
-
+    words = {name: getattr(rules, name) for name in WORD_LISTS}
     return RoutingRules(
-        default_office=office_id("default_office"),
-        corruption_chain=corruption_chain,
-        fallback_chain=fallback_chain,
+        default_office=rules.default_office,
+        corruption_chain=rules.corruption_chain,
+        fallback_chain=rules.fallback_chain,
         oversight_office=oversight,
-        executives=_executives(raw, path),
+        executives=tuple((g.group, g.label or g.group, g.titles) for g in rules.executives),
         words=words,
-        accusation=parse_rules(raw.get("accusation"), path,
+        accusation=parse_rules(rules.accusation, path,
                                {n: words[n] for n in ("corruption", "misconduct")}),
-        people_forms=parse_people_forms(raw.get("people_forms"), path),
-        outside=_outside(raw.get("outside"), path),
-        manual=parse_manual_use(raw.get("manual"), path),
-        when_unsure=when_unsure,
-        near=parse_near(raw.get("near_people"), path),
+        people_forms=parse_people_forms(rules.people_forms, path),
+        outside=tuple(OutsideBody(o.id, o.name, o.how, o.titles) for o in rules.outside or ()),
+        manual=parse_manual_use(rules.manual, path),
+        when_unsure=rules.when_unsure,
+        near=parse_near(rules.near_people, path),
     )
-
-
-def _executives(raw: dict, path: Path) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    executives = []
-    groups = raw.get("executives")
-    if not isinstance(groups, list) or not groups:
-        raise OfficesError(f"{path}: field 'executives': expected a list of groups")
-    for i, group in enumerate(groups):
-        if not isinstance(group, dict) or not group.get("group") or not group.get("titles"):
-            raise OfficesError(
-                f"{path}: field 'executives': item {i + 1} needs 'group' and 'titles'"
-            )
-        titles = words_of(group["titles"])
-        executives.append((str(group["group"]), str(group.get("label") or group["group"]),
-                           titles))
-    return tuple(executives)
-
-
-def _outside(raw: object, path: Path) -> tuple[OutsideBody, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise OfficesError(f"{path}: field 'outside': expected a list")
-    bodies = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, dict) or not all(item.get(k) for k in ("id", "name", "how",
-                                                                       "titles")):
-            raise OfficesError(f"{path}: field 'outside': item {i + 1} needs id, name, how "
-                               f"and titles")
-        titles = words_of(item["titles"])
-        bodies.append(OutsideBody(str(item["id"]), str(item["name"]), str(item["how"]),
-                                  titles))
-    return tuple(bodies)

@@ -18,9 +18,12 @@ from functools import lru_cache  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
+from pydantic import ConfigDict, TypeAdapter  # noqa: E402
 from pythainlp.corpus import thai_syllables, thai_words  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
 from pythainlp.util import Trie, normalize  # noqa: E402
+
+from storage.validation import ValidationError, Word, Words, problems  # noqa: E402
 
 # Zero-width and bidi formatting characters phones and copy-paste leave behind.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -182,6 +185,10 @@ def word_syllables(word: str) -> tuple[str, ...]:
 # --- synonyms ----------------------------------------------------------------------
 
 
+# synonyms.yaml: canonical form -> its variants (numbers such as 1669 read as words).
+_SYNONYMS_FILE = TypeAdapter(dict[Word, Words], config=ConfigDict(strict=True))
+
+
 class Synonyms:
     """A colloquial-to-canonical table matched on whole tokens, never inside a word.
 
@@ -206,10 +213,12 @@ class Synonyms:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
             raise ValueError(f"{path}: expected a mapping 'canonical: [variants...]'")
-        for canonical, variants in raw.items():
-            if not isinstance(variants, list):
-                raise ValueError(f"{path}: {canonical!r}: expected a list of variants")
-        return cls(raw)
+        try:
+            table = _SYNONYMS_FILE.validate_python(raw)
+        except ValidationError as err:
+            raise ValueError("\n".join(f"{path}: {p.field!r}: {p.message}"
+                                        for p in problems(err))) from None
+        return cls(table)
 
     def words(self) -> set[str]:
         """Single-word canonical forms and variants, for the tokenizer dictionary."""

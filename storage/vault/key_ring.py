@@ -50,6 +50,11 @@ import stat
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from storage.validation import Strict, ValidationError, field_path, problems, refuse
 
 __all__ = ["KeyRing", "KeyRingError", "KEY_BYTES", "ENV_VAR"]
 
@@ -60,8 +65,44 @@ ENV_VAR = "TAMBON_KEYRING"
 # and plain.
 _KEY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _ROTATING_ID_RE = re.compile(r"k([1-9][0-9]*)")
-_FIELDS = {"development", "active", "keys", "index_key", "created"}
-_REQUIRED = {"active", "keys", "index_key"}
+
+
+def _key_id(value: str) -> str:
+    if not _valid_key_id(value):
+        raise refuse("key ids must be 1-32 characters of letters, digits, '_' or '-'")
+    return value
+
+
+def _key_bytes(text: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        # `from None`: the underlying error is not needed and we keep key text out
+        # of any chained traceback.
+        raise refuse("not valid base64") from None
+    if len(raw) != KEY_BYTES:
+        raise refuse(f"must decode to {KEY_BYTES} bytes, got {len(raw)}")
+    return raw
+
+
+_KeyBytes = Annotated[str, AfterValidator(_key_bytes)]
+
+
+class _RingFile(Strict):
+    """The ring's JSON document; KeyRing's constructor checks how the parts fit."""
+
+    development: bool = False
+    active: str
+    keys: Annotated[dict[Annotated[str, AfterValidator(_key_id)], _KeyBytes],
+                    Field(min_length=1)]
+    index_key: _KeyBytes
+    created: str | None = None
+
+
+def _printable_path(path: tuple) -> str:
+    # A mistyped field name could be key text pasted in the wrong place: only names
+    # that look like key ids are shown.
+    return field_path(p if isinstance(p, int) or _valid_key_id(p) else "…" for p in path)
 
 
 class KeyRingError(Exception):
@@ -70,20 +111,6 @@ class KeyRingError(Exception):
 
 def _valid_key_id(key_id: object) -> bool:
     return isinstance(key_id, str) and _KEY_ID_RE.fullmatch(key_id) is not None
-
-
-def _decode_key(text: object, what: str) -> bytes:
-    if not isinstance(text, str):
-        raise KeyRingError(f"{what} must be a base64 string")
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        # `from None`: the underlying error is not needed and we keep key text out
-        # of any chained traceback.
-        raise KeyRingError(f"{what} is not valid base64") from None
-    if len(raw) != KEY_BYTES:
-        raise KeyRingError(f"{what} must decode to {KEY_BYTES} bytes, got {len(raw)}")
-    return raw
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -259,35 +286,17 @@ class KeyRing:
             raise KeyRingError(f"{source}: {e}") from None
         if not isinstance(doc, dict):
             raise KeyRingError(f"{source}: must be a JSON object")
-        unknown = set(doc) - _FIELDS
-        if unknown:
-            names = sorted(n for n in unknown if _valid_key_id(n))
-            raise KeyRingError(f"{source}: unknown field(s) {names or '(unprintable)'}")
-        missing = _REQUIRED - set(doc)
-        if missing:
-            raise KeyRingError(f"{source}: missing field(s) {sorted(missing)}")
-        raw_keys = doc["keys"]
-        if not isinstance(raw_keys, dict) or not raw_keys:
-            raise KeyRingError(f"{source}: 'keys' must be a non-empty object")
         try:
-            keys: dict[str, bytes] = {}
-            for key_id, text_key in raw_keys.items():
-                if not _valid_key_id(key_id):
-                    raise KeyRingError(
-                        "key ids must be 1-32 characters of letters, digits, '_' or '-'"
-                    )
-                keys[key_id] = _decode_key(text_key, f"key {key_id!r}")
-            index_key = _decode_key(doc["index_key"], "'index_key'")
-            active = doc["active"]
-            if not isinstance(active, str):
-                raise KeyRingError("'active' must be a string")
-            return cls(
-                keys,
-                active,
-                index_key,
-                development=doc.get("development", False),
-                created=doc.get("created"),
-            )
+            ring = _RingFile.model_validate(doc)
+        except ValidationError as e:
+            # quote_input=False and the path filtered: the text is key material.
+            # One line: it is shown as the one line a failed start prints.
+            raise KeyRingError(f"{source}: " + "; ".join(
+                f"field {_printable_path(p.path)!r}: {p.message}"
+                for p in problems(e, quote_input=False))) from None
+        try:
+            return cls(ring.keys, ring.active, ring.index_key,
+                       development=ring.development, created=ring.created)
         except KeyRingError as e:
             raise KeyRingError(f"{source}: {e}") from None
 

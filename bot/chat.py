@@ -24,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
+from bot import dev_http
 
 POLL_SECONDS = 0.2
 # After the last line of a script, how long late pushes are still awaited.
@@ -84,11 +84,10 @@ def media_event(user: str, kind: str, message_id: str, name: str = "", size: int
 def post_events(url: str, secret: str, events: list[dict], destination: str = "Ufake") -> int:
     body = json.dumps({"destination": destination, "events": events},
                       ensure_ascii=False).encode()
-    answer = requests.post(
-        url.rstrip("/") + "/callback", data=body, timeout=10,
+    return dev_http.post(
+        url.rstrip("/") + "/callback", body, timeout=10,
         headers={"Content-Type": "application/json", "X-Line-Signature": sign(body, secret)},
     )
-    return answer.status_code
 
 
 class Conversation:
@@ -108,7 +107,7 @@ class Conversation:
         self._listener: threading.Thread | None = None
 
     def _last_seq(self) -> int:
-        received = requests.get(self.line_api + "/_control/received", timeout=5).json()
+        received = dev_http.get_json(self.line_api + "/_control/received")
         return received[-1]["seq"] if received else 0
 
     # --- listening ---
@@ -126,15 +125,15 @@ class Conversation:
         while not self._stop.is_set():
             try:
                 self.poll()
-            except requests.RequestException:
+            except dev_http.HTTPError:
                 pass  # the server is restarting: try again on the next round
             self._stop.wait(POLL_SECONDS)
 
     def poll(self) -> list[dict]:
         """Show what LINE received for this user since the last look (replies and pushes,
         in the order they were sent); returns the messages shown."""
-        received = requests.get(self.line_api + "/_control/received",
-                                params={"after": self.seen}, timeout=5).json()
+        received = dev_http.get_json(self.line_api + "/_control/received",
+                                     params={"after": self.seen})
         shown: list[dict] = []
         for entry in received:
             self.seen = max(self.seen, entry["seq"])
@@ -180,9 +179,8 @@ class Conversation:
         data = path.read_bytes()
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         message_id = _message_id()
-        answer = requests.post(f"{self.line_api}/_control/content/{message_id}", data=data,
-                               headers={"Content-Type": content_type}, timeout=10)
-        answer.raise_for_status()
+        dev_http.post(f"{self.line_api}/_control/content/{message_id}", data,
+                      headers={"Content-Type": content_type}, check=True)
         return message_id, content_type
 
     def event_for_input(self, line: str) -> dict | str:
@@ -280,7 +278,7 @@ def run_chat(url: str, line_api: str, user: str, secret: str, follow: bool, wait
 
     try:
         chat = Conversation(url, line_api, user, secret, wait, show=show)
-    except requests.RequestException:
+    except dev_http.HTTPError:
         sys.exit(f"tambon chat: no bot at {url}; start it with `tambon serve`")
     chat.start()
     try:
@@ -310,7 +308,7 @@ def run_chat(url: str, line_api: str, user: str, secret: str, follow: bool, wait
 def _send(chat: Conversation, event: dict, say) -> None:
     try:
         chat.send(event)
-    except (requests.RequestException, RuntimeError) as failure:
+    except (dev_http.HTTPError, RuntimeError) as failure:
         say(f"(ส่งไม่สำเร็จ: {failure})")
         return
     if not chat.await_reply(event):

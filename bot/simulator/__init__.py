@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import uuid
 
-import requests
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
+from bot import dev_http
 from bot.chat import make_event, postback_event, sign, text_event
 from handlers.texts import text
 
@@ -88,10 +88,8 @@ def send():
         if len(content) > MAX_IMAGE:
             abort(413)
         message_id = _message_id()
-        stored = requests.post(f"{_line_api()}/_control/content/{message_id}", data=content,
-                               headers={"Content-Type": upload.mimetype or "image/jpeg"},
-                               timeout=10)
-        stored.raise_for_status()
+        dev_http.post(f"{_line_api()}/_control/content/{message_id}", content,
+                      headers={"Content-Type": upload.mimetype or "image/jpeg"}, check=True)
         event = make_event(user, "message", message={
             "type": "image", "id": message_id, "contentProvider": {"type": "line"}})
     else:
@@ -109,10 +107,8 @@ def send():
 @simulator.get("/received")
 def received():
     after = request.args.get("after", default=0, type=int)
-    answer = requests.get(f"{_line_api()}/_control/received", params={"after": after},
-                          timeout=5)
-    answer.raise_for_status()
-    return jsonify(answer.json())
+    return jsonify(dev_http.get_json(f"{_line_api()}/_control/received",
+                                     params={"after": after}))
 
 
 def _message_id() -> str:

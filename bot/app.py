@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask
 from linebot.v3.webhook import SignatureValidator
@@ -25,13 +25,10 @@ from bot.settings import FAKE_LINE_PATH, Settings, SettingsError, load_settings
 from handlers.org import Organization, load_organization
 from storage import audit
 from storage.db import make_engine, make_session_factory
+from storage.models import utcnow
 from storage.vault import KeyRing, Vault
 
 log = logging.getLogger("tambon")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

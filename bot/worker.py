@@ -24,6 +24,7 @@ from handlers.context import ANONYMOUS_FILING, Context
 from handlers.fallback import apology
 from handlers.org import Organization
 from storage import inbox, outbox
+from storage.models import utcnow
 from storage.vault import Vault
 from storage.vault.secret_pool import SecretPool
 
@@ -56,10 +57,6 @@ def _lower_priority(steps: int) -> None:
                        min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + steps))
     except (AttributeError, OSError) as error:  # not Linux, or not allowed: run as we are
         log.warning("worker priority unchanged: %s", type(error).__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Worker:

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from handlers.org import Organization
-from storage.vault import Vault
+from storage.vault import LINE_USER, Vault
 
-LINE_USER = "line-user"
 # Set in `extras` by a flow that filed an anonymous case: the worker then keeps no row that
 # joins the case to the event (no inbox row, and the reply's outbox rows deleted once sent).
 ANONYMOUS_FILING = "anonymous_filing"

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from storage.models.inbox import DONE, PARKED, PENDING, InboxEvent
 from storage.queues import Heads, KeyedQueue
-from storage.vault import Vault
+from storage.vault import LINE_USER, Vault
 
-LINE_USER = "line-user"
 KEEP_IDS_FOR = timedelta(days=7)
 # Heads of users' queues found per query; more than the workers that can hold one each.
 CLAIM_CANDIDATES = 64

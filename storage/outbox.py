@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from storage.models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from storage.queues import Heads, KeyedQueue
-from storage.vault import Vault
+from storage.vault import LINE_USER, Vault
 
-LINE_USER = "line-user"
 MESSAGES_PER_CALL = 5
 # While a sender holds a message it is not due for anyone else; if the sender dies, the
 # message becomes due again when this lease runs out.

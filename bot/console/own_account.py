@@ -25,6 +25,7 @@ from storage import audit
 from storage.models.console import STAGE_OK, ConsoleSession, TotpUse
 from storage.models.officers import Officer
 from storage.vault import Vault, VaultError
+from storage.vault.encoding import b64url, unb64url
 
 PENDING_LIFETIME = timedelta(minutes=15)
 MAX_PENDING_CHARS = 400
@@ -64,7 +65,7 @@ def begin_totp(vault: Vault, console_session: ConsoleSession, officer: Officer,
     seed = credentials.new_totp_seed()
     sealed = vault.seal_json({"seed": credentials.totp_secret_text(seed),
                               "at": now.isoformat()}, _pending_aad(console_session, officer))
-    return seed, base64.urlsafe_b64encode(sealed).decode("ascii")
+    return seed, b64url(sealed)
 
 
 def pending_seed(vault: Vault, console_session: ConsoleSession, officer: Officer,
@@ -73,7 +74,7 @@ def pending_seed(vault: Vault, console_session: ConsoleSession, officer: Officer
     if not pending or len(pending) > MAX_PENDING_CHARS:
         return None
     try:
-        blob = base64.urlsafe_b64decode(pending.encode("ascii"))
+        blob = unb64url(pending)
         data = vault.open_json(blob, _pending_aad(console_session, officer))
         made = datetime.fromisoformat(data["at"])
         seed = base64.b32decode(data["seed"] + "=" * (-len(data["seed"]) % 8))

@@ -31,6 +31,7 @@ from handlers.cases import evidence as evidence_rules
 from handlers.texts import text
 from handlers.thai_dates import fiscal_year, thai_date, thai_datetime
 from storage import receipts
+from storage.vault.encoding import b64url, unb64url
 
 log = logging.getLogger("tambon.public")
 
@@ -218,7 +219,7 @@ def tip_post():
     # the receipt page, is shown once and cleared; no URL ever carries the secret.
     sealed = svc.vault.seal(json.dumps(receipt).encode(), "public-receipt")
     response = redirect(url_for("public.receipt"), 303)
-    response.set_cookie(RECEIPT_COOKIE, _b64(sealed), max_age=RECEIPT_LIFE, httponly=True,
+    response.set_cookie(RECEIPT_COOKIE, b64url(sealed), max_age=RECEIPT_LIFE, httponly=True,
                         samesite="Strict", secure=request.is_secure, path=RECEIPT_PATH)
     response.headers["Cache-Control"] = NO_STORE
     return response
@@ -230,7 +231,7 @@ def receipt():
     shown = None
     if raw:
         try:
-            shown = json.loads(services().vault.open(_unb64(raw), "public-receipt"))
+            shown = json.loads(services().vault.open(unb64url(raw), "public-receipt"))
         except Exception:  # noqa: BLE001 - a stale or forged cookie is simply no receipt
             shown = None
         if shown is not None and shown.get("exp", 0) < time.time():
@@ -254,18 +255,6 @@ def receipt():
 def _first_showing(nonce) -> bool:
     with services().sessions() as session, session.begin():
         return receipts.consume(session, nonce)
-
-
-def _b64(raw: bytes) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _unb64(text_: str) -> bytes:
-    import base64
-
-    return base64.urlsafe_b64decode(text_ + "=" * (-len(text_) % 4))
 
 
 # --- /track ----------------------------------------------------------------------------

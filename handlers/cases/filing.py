@@ -25,12 +25,11 @@ from handlers.cases.evidence import MAX_FILES, EvidenceFile, EvidenceRefused, ch
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
 from storage.models.cases import CHANNELS, IDENTITY_MODES, KINDS, Case, CaseEvent
-from storage.vault import Vault
+from storage.vault import LINE_USER, Vault
 from storage.vault.secret_pool import take_secret_pair
 
 log = logging.getLogger("tambon.cases")
 
-LINE_USER = "line-user"
 MAX_FIELD = 5000
 
 __all__ = ["EvidenceFile", "FiledCase", "NewCase", "asks_about_accusation", "file_case"]

@@ -18,6 +18,7 @@ from storage import audit, case_vault
 from storage.models.cases import Case, CaseEvent, Evidence, SecretGuard
 from storage.vault import (
     DUMMY_SECRET_HASH,
+    LINE_USER,
     Vault,
     case_secret_needs_rehash,
     hash_case_secret,
@@ -26,7 +27,6 @@ from storage.vault import (
 
 log = logging.getLogger("tambon.cases")
 
-LINE_USER = "line-user"
 MAX_TRIES = 5
 TRY_WINDOW = timedelta(hours=1)
 LOCK_FOR = timedelta(hours=1)

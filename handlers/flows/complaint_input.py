@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from pythainlp.util import thai_digit_to_arabic_digit
 
 CANCEL_WORDS = ("ยกเลิก", "cancel", "ไม่แจ้งแล้ว", "เลิก")
 MENU_WORDS = ("เมนู", "menu", "หน้าแรก", "เริ่มต้น")
@@ -85,7 +85,7 @@ def choose(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
 def phone_digits(text: str) -> str | None:
     """The digits of `text` when it is only a phone number (with separators, Thai digits,
     +66, and words such as "เบอร์" or "ค่ะ" around it); None when it says anything else."""
-    rest = (text or "").translate(_THAI_DIGITS).lower()
+    rest = thai_digit_to_arabic_digit(text or "").lower()
     for word in _PHONE_WORDS:
         rest = rest.replace(word, " ")
     rest = _PHONE_SEPARATORS.sub("", rest)

@@ -21,7 +21,7 @@ import yaml  # noqa: E402
 from pydantic import ConfigDict, TypeAdapter  # noqa: E402
 from pythainlp.corpus import thai_syllables, thai_words  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
-from pythainlp.util import Trie, normalize  # noqa: E402
+from pythainlp.util import Trie, normalize, thai_digit_to_arabic_digit  # noqa: E402
 
 from storage.validation import ValidationError, Word, Words, problems  # noqa: E402
 
@@ -33,9 +33,10 @@ _STRETCHED = re.compile(r"([\u0e01-\u0e4e])\1{2,}")
 # A dot closing a Thai abbreviation letter: อ.บ.ต. / ผส. / ศพด. (not 16.30, not a URL).
 _ABBREVIATION_DOT = re.compile(r"(?<=[\u0e01-\u0e4e])\.")
 _SPACES = re.compile(r"\s+")
-# Thai digits to Arabic ones; the yamakkan (U+0E4E), which Korat writing puts on a syllable
-# said in its own tone (จั๎ก, ได้จั๎กบาท), goes: the word is the one written without it.
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789", "\u0e4e")
+# The yamakkan (U+0E4E), which Korat writing puts on a syllable said in its own tone
+# (จั๎ก, ได้จั๎กบาท), goes: the word is the one written without it. (Thai digits become
+# Arabic ones with pythainlp's thai_digit_to_arabic_digit.)
+_YAMAKKAN = str.maketrans("", "", "\u0e4e")
 
 
 def _strip_controls(text: str) -> str:
@@ -60,7 +61,7 @@ def clean(text: str) -> str:
     text = _strip_controls(text)
     text = normalize(text)
     text = _STRETCHED.sub(r"\1", text)
-    text = text.translate(_THAI_DIGITS)
+    text = thai_digit_to_arabic_digit(text).translate(_YAMAKKAN)
     text = _ABBREVIATION_DOT.sub("", text)
     text = text.lower()
     return _SPACES.sub(" ", text).strip()

@@ -9,7 +9,7 @@
 No Flask, no handlers: this package is imported by everything else, never the reverse.
 """
 
-from .blind_index import blind_index
+from .blind_index import LINE_USER, blind_index
 from .cipher import DATA_KEY_BYTES, Vault, VaultError
 from .encoding import make_aad
 from .key_ring import ENV_VAR, KeyRing, KeyRingError
@@ -29,6 +29,7 @@ __all__ = [
     "ENV_VAR",
     "KeyRing",
     "KeyRingError",
+    "LINE_USER",
     "Vault",
     "VaultError",
     "blind_index",

@@ -19,10 +19,14 @@ import re
 
 from .encoding import encode_parts
 
-__all__ = ["blind_index", "PURPOSE_RE"]
+__all__ = ["blind_index", "PURPOSE_RE", "LINE_USER"]
 
 _DOMAIN = "tambon-blind-index/v1"
 PURPOSE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+# The purposes, written once: a lookup under a purpose spelled differently from the one
+# its rows were written under would silently find nothing.
+LINE_USER = "line-user"  # a LINE user id: the user's cases, queued events, outbox rows
 
 
 def blind_index(index_key: bytes, value: str, purpose: str) -> str:

@@ -7,9 +7,10 @@ length, so no two different part lists encode to the same text.
 
 from __future__ import annotations
 
+import base64
 import re
 
-__all__ = ["encode_parts", "make_aad", "IDENTIFIER_RE"]
+__all__ = ["encode_parts", "make_aad", "IDENTIFIER_RE", "b64url", "unb64url"]
 
 # Table and field names are SQL-ish identifiers; refusing anything else keeps typos
 # and injected separators out of the associated data.
@@ -36,3 +37,14 @@ def make_aad(*parts: str | int) -> str:
     """An unambiguous ``aad`` string for :meth:`Vault.seal` from several parts,
     e.g. ``make_aad("case-data-key", case_id)``."""
     return encode_parts(*parts).decode("utf-8")
+
+
+def b64url(raw: bytes) -> str:
+    """A sealed blob as text for a cookie or a form field: URL-safe base64, no padding."""
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def unb64url(text: str) -> bytes:
+    """The blob of `b64url` (padded text reads too); binascii.Error or ValueError if it
+    is not base64."""
+    return base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))

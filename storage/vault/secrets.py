@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 import secrets as _stdlib_secrets
 
+from pythainlp.util import thai_digit_to_arabic_digit
+
 from .hashing import Argon2Codec, Bounds
 
 __all__ = [
@@ -45,7 +47,6 @@ CASE_SECRET_DIGITS = 16
 # today's cost at the next right secret.
 CODEC = Argon2Codec(Bounds(memory_kib=(19456, 262144), iterations=(2, 10)))
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em dash,
 # horizontal bar, minus sign: whatever a phone keyboard or a word processor makes of "-".
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -74,7 +75,7 @@ def parse_case_secret(text: str) -> str:
     """
     if not isinstance(text, str) or len(text) > _MAX_INPUT_CHARS:
         raise ValueError("not a case secret")
-    digits = _SEPARATORS_RE.sub("", text.translate(_THAI_DIGITS))
+    digits = _SEPARATORS_RE.sub("", thai_digit_to_arabic_digit(text))
     # An explicit [0-9] match, not str.isdigit(): that would let through Arabic-Indic
     # and other digits that int() happily reads.
     if _ASCII_DIGITS_RE.fullmatch(digits) is None:

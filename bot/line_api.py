@@ -86,14 +86,6 @@ class LineApi:
                                                 _preload_content=False,
                                                 _request_timeout=TIMEOUT)
 
-    def show_loading(self, user_id: str, seconds: int = 5) -> None:
-        from linebot.v3.messaging import ShowLoadingAnimationRequest
-
-        self._messaging.show_loading_animation(
-            ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=seconds),
-            _request_timeout=TIMEOUT,
-        )
-
     def _post(self, path: str, body: dict, headers: dict | None = None, **kwargs) -> None:
         self._client.call_api(
             path, "POST", header_params={"Content-Type": "application/json", **(headers or {})},

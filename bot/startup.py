@@ -87,20 +87,18 @@ def freeze_heap() -> None:
 
 def warm_up(services: Services) -> None:
     """Build the manual's search index now, so the first citizen does not wait for it."""
-    try:
-        from handlers.manual.store import index_for
-    except ImportError:
-        return
+    # Imported here: the manual search loads pythainlp, which commands that never start
+    # the service (the CLI's others) should not wait for.
+    from handlers.manual.store import index_for
+
     with services.sessions() as session:
         index_for(session, services.org)
 
 
 def load_default_data(services: Services) -> None:
     """Load the organization's service manual into an empty database (first start)."""
-    try:
-        from handlers.manual.store import load_manual_if_empty
-    except ImportError:
-        return
+    from handlers.manual.store import load_manual_if_empty  # as in warm_up
+
     with services.sessions() as session, session.begin():
         loaded = load_manual_if_empty(session, services.org)
     if loaded:

@@ -74,10 +74,10 @@ def on_text(text: str, ctx: Context) -> list[dict]:
 
 
 def answer_question(text: str, ctx: Context) -> list[dict]:
-    try:
-        from handlers import inquiry
-    except ImportError:
-        return fallback.placeholder_answer(ctx)
+    # Imported on first use, not at the top: inquiry loads the manual search and
+    # pythainlp (seconds), which a process that never answers (the CLI) should not pay.
+    from handlers import inquiry
+
     return inquiry.answer_text(text, ctx)
 
 
@@ -91,22 +91,16 @@ def on_postback(event: dict, ctx: Context) -> list[dict]:
     return handler(data, ctx)
 
 
-# Postback data is "<prefix>:..."; each prefix belongs to one module's `on_postback(data, ctx)`.
-POSTBACK_MODULES = {
-    "manual": "handlers.inquiry",
-    "rate": "handlers.satisfaction",
-}
-
-
 def _postback_handlers() -> dict[str, Callable[[str, Context], list[dict]]]:
-    import importlib
+    """Postback data is "<prefix>:..."; each prefix belongs to one module's
+    `on_postback(data, ctx)`."""
+    # Imported on first use, as in answer_question (inquiry's start-up cost).
+    from handlers import inquiry, satisfaction
 
-    handlers: dict[str, Callable[[str, Context], list[dict]]] = {}
-    for prefix, module_name in POSTBACK_MODULES.items():
-        try:
-            handlers[prefix] = importlib.import_module(module_name).on_postback
-        except ImportError:
-            continue  # that part of the bot is not installed in this build
+    handlers: dict[str, Callable[[str, Context], list[dict]]] = {
+        "manual": inquiry.on_postback,
+        "rate": satisfaction.on_postback,
+    }
     for starter in _flow_starters():
         handlers.update(starter.postbacks())
     return handlers

@@ -19,9 +19,3 @@ def unsupported_event(ctx: Context) -> list[dict]:
 def apology(org_phone: str) -> list[dict]:
     """Sent when an event failed every retry: the user learns it was received, not lost."""
     return [say(text("core_apology_error", phone=org_phone))]
-
-
-def placeholder_answer(ctx: Context) -> list[dict]:
-    # PLACEHOLDER (issue 3): stands in for the service-manual search until it lands.
-    return [say(text("core_placeholder_answer", org=ctx.org.short_name, phone=ctx.org.phone),
-                main_menu_items())]

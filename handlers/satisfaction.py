@@ -178,7 +178,7 @@ def on_postback(data: str, ctx: Context) -> list[dict]:
     ctx.session.flush()
     from handlers.flows import state
 
-    if not _flow_registered() or state.current_flow_name(ctx) not in (None, FLOW):
+    if state.current_flow_name(ctx) not in (None, FLOW):
         # A citizen rating an answer in the middle of a complaint keeps the complaint:
         # the comment step would take its place.
         return [say(text("rate_comment_thanks"))]
@@ -223,12 +223,6 @@ def on_message(message: dict, ctx: Context) -> list[dict]:
     if len(body) > COMMENT_LIMIT:
         replies.insert(0, say(text("rate_comment_too_long", limit=COMMENT_LIMIT)))
     return replies
-
-
-def _flow_registered() -> bool:
-    from handlers.flows import FLOW_MODULES
-
-    return __name__ in FLOW_MODULES
 
 
 def _clear_flow(ctx: Context) -> None:

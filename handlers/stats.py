@@ -259,10 +259,7 @@ def load_year(session, org_id: str, year: int) -> tuple[list[CaseRow], list[Rati
 def _load_ratings(session, org_id: str, start: datetime, end: datetime) -> list[RatingRow]:
     from sqlalchemy import select
 
-    try:
-        from storage.models.ratings import Rating
-    except ImportError:
-        return []
+    from storage.models.ratings import Rating
     query = (select(Rating.subject, Rating.score, Rating.rated_at, Rating.kind)
              .where(Rating.org_id == org_id, Rating.score.is_not(None),
                     Rating.rated_at >= start, Rating.rated_at < end))

@@ -38,10 +38,6 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def _ensure_sqlite_folder(url: str) -> None:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:" and not path.startswith("file:"):

@@ -51,10 +51,7 @@ def test_unknown_or_expired_token(make_context, line_user, clock):
     assert "หมดเวลา" in texts_of(line_user.tap(data_for(message, 5)))
 
 
-def test_comment_after_score_is_sealed(make_context, line_user, sessions, vault, monkeypatch):
-    from handlers import flows
-
-    monkeypatch.setattr(flows, "FLOW_MODULES", [*flows.FLOW_MODULES, "handlers.satisfaction"])
+def test_comment_after_score_is_sealed(make_context, line_user, sessions, vault):
     message = offer(make_context, line_user.user_id)
     thanks = line_user.tap(data_for(message, 2))
     assert "ไม่มี" in quick_reply_labels(thanks[-1])

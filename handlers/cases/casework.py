@@ -71,9 +71,6 @@ class TimelineEntry:
     public: bool
     body: str | None
 
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 def status_label(status: str) -> str:
     return text(f"case_status_{status}")

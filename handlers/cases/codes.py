@@ -81,6 +81,3 @@ def normalize(text: str) -> str | None:
     """The canonical code in `text` ("tp 7k3m 9qx2" -> "TP-7K3M-9QX2"), or None."""
     return extract(text)[0]
 
-
-def looks_like_code(text: str) -> bool:
-    return normalize(text) is not None

@@ -10,20 +10,17 @@ Which flow a user is in lives in the `conversations` table (see handlers/flows/s
 
 from __future__ import annotations
 
-import importlib
-
-FLOW_MODULES: list[str] = [
-    "handlers.flows.tracking",
-    "handlers.flows.complaint",
-    # Only active after a report was offered to be filed (handlers/flows/offer.py).
-    "handlers.flows.offer",
-    # Only active after a rating was given: takes the optional comment typed next.
-    "handlers.satisfaction",
-]
-
 
 def registered_flows() -> list:
-    return [importlib.import_module(name) for name in FLOW_MODULES]
+    """The flows, in the order a typed word is offered to them."""
+    # Imported here, not at the top: the flows import this package (state, media) and
+    # tracking calls registered_flows itself, so a top-level import would be a cycle.
+    from handlers import satisfaction
+    from handlers.flows import complaint, offer, tracking
+
+    # offer is only active after a report was offered to be filed; satisfaction only
+    # after a rating was given (it takes the optional comment typed next).
+    return [tracking, complaint, offer, satisfaction]
 
 
 def active_flow(ctx):

@@ -407,15 +407,8 @@ CODE_RE = re.compile(r"[A-Z]{1,6}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 
 def default_mix() -> list:
-    """The base mix, with the conversations when their flows are registered."""
-    from handlers.flows import FLOW_MODULES
-
-    mix = list(BASE_MIX)
-    if "handlers.flows.complaint" in FLOW_MODULES:
-        mix.append(FLOW_MIX[0])
-    if "handlers.flows.tracking" in FLOW_MODULES:
-        mix.append(FLOW_MIX[1])
-    return mix
+    """The base mix and the conversations (complaint, tracking)."""
+    return [*BASE_MIX, *FLOW_MIX]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import fallback, group, menu
+from handlers import fallback, group, menu, texts
 from handlers.context import Context
 
 # Events that carry no reply token, or that need no answer.
@@ -17,9 +17,10 @@ SILENT_EVENTS = {"unfollow", "leave", "unsend", "memberLeft", "videoPlayComplete
 Handler = Callable[[dict, Context], list[dict]]
 
 # Text commands typed or sent by the menu's quick replies, matched on the whole message.
+# The menu's own quick replies send their labels (handlers/menu.py), matched by their text
+# keys; these are the words people type for the same things.
 MENU_WORDS = {"เมนู", "menu", "เริ่มต้น", "หน้าแรก"}
-CONTACT_WORDS = {"ติดต่อ อบต.", "ติดต่อ อบต", "ติดต่อ"}
-ASK_WORDS = {"ถามเรื่องบริการ"}
+CONTACT_WORDS = {"ติดต่อ"}
 
 
 def dispatch(event: dict, ctx: Context) -> list[dict]:
@@ -63,14 +64,20 @@ def on_text(text: str, ctx: Context) -> list[dict]:
     stripped = " ".join(text.split())
     if stripped.lower() in MENU_WORDS:
         return menu.menu(ctx)
-    if stripped in CONTACT_WORDS:
+    if stripped in CONTACT_WORDS or _is_menu(stripped, "core_menu_contact"):
         return menu.contact(ctx)
-    if stripped in ASK_WORDS:
+    if _is_menu(stripped, "core_menu_ask"):
         return menu.ask_hint(ctx)
     for starter in _flow_starters():
         if starter.wants(stripped):
             return starter.start(stripped, ctx)
     return answer_question(stripped, ctx)
+
+
+def _is_menu(typed: str, key: str) -> bool:
+    """`typed` is the label of the menu item `key`, with or without its closing dot
+    (ติดต่อ อบต. / ติดต่อ อบต)."""
+    return typed.rstrip(".") == texts.text(key).rstrip(".")
 
 
 def answer_question(text: str, ctx: Context) -> list[dict]:

@@ -6,14 +6,14 @@ from handlers.context import Context
 from handlers.messages import reply_with_text, say
 from handlers.texts import text
 
+# The main menu's quick replies, by text key (data/messages/core.th.yaml). Each sends its
+# own label, and what receives it (events.py, the complaint and tracking flows) matches
+# the same key, so the words live in one place.
+MENU_KEYS = ("core_menu_ask", "core_menu_complain", "core_menu_track", "core_menu_contact")
+
 
 def main_menu_items() -> list[dict]:
-    return [
-        reply_with_text(text("core_menu_ask"), text("core_menu_ask")),
-        reply_with_text(text("core_menu_complain"), "ร้องเรียน"),
-        reply_with_text(text("core_menu_track"), "ติดตามเรื่อง"),
-        reply_with_text(text("core_menu_contact"), "ติดต่อ อบต."),
-    ]
+    return [reply_with_text(text(key), text(key)) for key in MENU_KEYS]
 
 
 def greeting(ctx: Context) -> list[dict]:

@@ -10,7 +10,7 @@ from typing import Annotated
 import yaml
 from pydantic import AfterValidator
 
-from storage.validation import NonEmptyText, Strict, ValidationError, problems, refuse
+from storage.validation import NonEmptyText, Strict, ValidationError, Words, problems, refuse
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class Organization:
     # friend (https://line.me/R/ti/p/@basic-id), given where a group is told to chat 1:1.
     line_oa_name: str = ""
     add_friend_url: str = ""
+    # What citizens call this kind of organization (อบต., องค์การบริหารส่วนตำบล): a
+    # question that names only that is about the office itself.
+    kind_names: tuple[str, ...] = ()
 
 
 def _add_friend_link(value: str) -> str:
@@ -56,6 +59,7 @@ class OrganizationFile(Strict):
     email: str = ""
     line_oa_name: str = ""
     line_add_friend_url: Annotated[str, AfterValidator(_add_friend_link)] = ""
+    kind_names: Words = ()
 
 
 def load_organization(folder: Path) -> Organization:
@@ -80,4 +84,5 @@ def load_organization(folder: Path) -> Organization:
         folder=Path(folder),
         line_oa_name=org.line_oa_name or org.short_name,
         add_friend_url=org.line_add_friend_url,
+        kind_names=org.kind_names,
     )

@@ -67,7 +67,7 @@ def test_unknown_question_is_kept_and_offered_to_staff(make_context, sessions):
         actions = _quick(message)
         assert actions[0]["type"] == "postback" and actions[0]["data"].startswith(
             "manual:handoff:")
-        assert "ร้องเรียน" in [a.get("text") for a in actions]  # the main menu is offered
+        assert "ร้องเรียน/แจ้งเบาะแส" in [a.get("text") for a in actions]  # the main menu
     [(text, count, _)] = _unanswered(sessions)
     assert (text, count) == ("อบต.มีโครงการฝึกอาชีพไหมคะ", 2)
 
@@ -164,7 +164,8 @@ def test_a_topic_no_office_answers_gets_a_plain_dont_know(make_context, sessions
     assert message["text"].startswith("ขออภัยค่ะ เรื่องนี้ไม่ใช่งานที่ อบต.ทุ่งโพธิ์ ให้บริการ")
     assert "ส่งให้เจ้าหน้าที่" not in json.dumps(message, ensure_ascii=False)
     assert not any(a.get("data", "").startswith("manual:handoff:") for a in _quick(message))
-    assert "ร้องเรียน" in [a.get("text") for a in _quick(message)]  # the menu is offered
+    # the menu is offered; its complaint button says (and sends) its label
+    assert "ร้องเรียน/แจ้งเบาะแส" in [a.get("text") for a in _quick(message)]
     [(text, _, _)] = _unanswered(sessions)
     assert text == question
 

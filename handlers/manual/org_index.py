@@ -23,11 +23,12 @@ def load_synonyms(org_dir: Path) -> Synonyms:
 
 
 def office_names(org_dir: Path | None) -> list[str]:
-    """The organization's own names (organization.yaml), which a question may call it by."""
+    """The organization's own names and its kind's (organization.yaml), which a question
+    may call it by."""
     if org_dir is None or not (Path(org_dir) / "organization.yaml").is_file():
         return []
     org = load_organization(Path(org_dir))
-    return [org.name, org.short_name]
+    return [org.name, org.short_name, *org.kind_names]
 
 
 def build_index(entries: Sequence[dict], org_dir: Path | None = None) -> ManualIndex:

@@ -74,8 +74,9 @@ SHORT = 2
 # naming only the office ("อบตอยู่ตรงไหน", "ที่ทำการอบต.ทุ่งโพธิ์อยู่ไหนคะ") is about it:
 # once the question words go, nothing else is left to score.
 OFFICE_ENTRY = "office-contact"
-# Words for "the office" any organization's citizens use, beside its own names.
-OFFICE_WORDS = ("ที่ทำการ", "สำนักงาน", "ออฟฟิศ", "อบต", "องค์การบริหารส่วนตำบล")
+# Words for "the office" any organization's citizens use, beside its own names and what
+# they call its kind (organization.yaml: name, short_name, kind_names; org_index.py).
+OFFICE_WORDS = ("ที่ทำการ", "สำนักงาน", "ออฟฟิศ")
 # Cleaning text chunk by chunk gives what cleaning it whole does unless normalize would
 # join chunks: a chunk starting with a vowel or mark that attaches to the letter before
 # the space, or a repeated vowel across a space.

@@ -18,27 +18,10 @@ weights. The confidence comes from the mixed score of the best entry and its mar
 over the second. Thresholds were set on the tuning questions only (the tune split of
 tests/data/questions.yaml and the dev2-tune half of tests/data/questions_dev2.yaml).
 
-Measured on the tuning questions (5-fold cross-validation, bench/eval_answers.py
---features; again with the second development set, and fitting on one set and testing
-on the other): a second signal beside the mixed score -- how much of the question's
-content the best entry's vocabulary covers, how much the manual knows at all, the
-number of content words, the margin, or a logistic regression over these -- rejected no
-more off-topic questions at the same loss of in-scope ones than the score alone beyond
-a question or two, because the score already charges unknown words as rare ones. They
-are computed (`features`) for diagnosis but do not decide. What did help was charging
-a question less for words that say nothing about a service: numbers, colloquial
-variants the synonym table already stands for, and particles (see `_query`), and
-mending words mistyped by one letter (typos.py). Measured again with 126 more tuning
-questions and the share of the question in the best entry's own words (`own`: title,
-keywords, examples) as one more signal: no combination rejected more off-topic
-questions at 1-2% of in-scope ones lost (score alone 0.902 / 0.925; all six 0.925 /
-0.931 at 1% / 2%; 5-fold, 3 repeats), so the score alone still decides "low"; `own`
-only keeps a card from a question of one or two words the entry does not own
-(Thresholds.short_own).
-
-A question asking which brand, shop or amount is best (opinion.py) is answered one step
-less sure: on the tuning questions this rejected 0.947 of dev4-tune's off-topic ones
-instead of 0.88 and 0.95 of dev3-tune's instead of 0.917, and lost no in-scope one.
+Also computed, for diagnosis only (`features`): signals beside the mixed score that were
+tried and did not decide better; what was tried and measured is in bench/README.md. A
+question asking which brand, shop or amount is best (opinion.py) is answered one step
+less sure.
 """
 
 from __future__ import annotations
@@ -58,14 +41,9 @@ LESS_SURE = {"high": "medium", "medium": "low", "low": "low"}
 
 # Entries the character n-grams compare a question with (the best by words and syllables).
 CANDIDATES = 24
-# The most content, in rare words' worth, a question is judged on (see ManualIndex).
-# Without it every word of a story before the question lowered the score: with eight
-# story prefixes and three suffixes put to the tuning questions (eval_answers.py
-# --stories), 39% of the in-scope ones were rejected (up to 77% for one prefix); with
-# 3.5, 3.7%, while 0.88 of the off-topic ones with the same stories stay rejected. At
-# thresholds losing 1.1% of the tuning questions as written, a cap of 3 lost 4.4% of the
-# wrapped in-scope ones and rejected 0.86 of the wrapped off-topic ones, 3.5 6.5% and
-# 0.89, 4 7.3% and 0.90, 5 13% and 0.94.
+# The most content, in rare words' worth, a question is judged on (see ManualIndex):
+# without a cap every word of a story told before the question lowered its score. The
+# caps tried and their figures: bench/README.md.
 MAX_EVIDENCE = 3.5
 # A question of at most this many content words needs most of them among the best
 # entry's own words for a card (Thresholds.short_own).

@@ -10,7 +10,7 @@ from typing import Annotated
 import yaml
 from pydantic import AfterValidator
 
-from storage.validation import NonEmptyText, Strict, ValidationError, Words, problems, refuse
+from storage.validation import NonEmptyText, Strict, Words, check_mapping, refuse
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,7 @@ def load_organization(folder: Path) -> Organization:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: organization.yaml is missing")
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a mapping of fields")
-    try:
-        org = OrganizationFile.model_validate(raw)
-    except ValidationError as err:
-        raise ValueError("\n".join(f"{path}: field {p.field!r}: {p.message}"
-                                   for p in problems(err))) from None
+    org = check_mapping(raw, str(path), OrganizationFile.model_validate)
     return Organization(
         id=org.id,
         name=org.name,

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Strict", "ValidationError", "Problem", "problems", "field_path", "refuse",
-    "NonEmptyText", "Word", "Words", "at_most", "tuple_of_list",
+    "NonEmptyText", "Word", "Words", "at_most", "tuple_of_list", "report", "check_mapping",
 ]
 
 # A validator's own message, shown as written (pydantic would prefix "Value error, ").
@@ -148,6 +148,24 @@ def problems(error: ValidationError, *, quote_input: bool = True) -> list[Proble
             message = e["msg"]
         out.append(Problem(tuple(_visible(e["loc"])), message))
     return out
+
+
+def report(error: ValidationError, where: str) -> str:
+    """Each mistake of `error` on a line of its own: `where: field 'path': message`."""
+    return "\n".join(f"{where}: field {p.field!r}: {p.message}" for p in problems(error))
+
+
+def check_mapping(raw: Any, where: str, validate: Callable[[dict], Any], *,
+                  error: type[Exception] = ValueError,
+                  expected: str = "a mapping of fields") -> Any:
+    """`validate(raw)` for a file read as a YAML mapping; `error` naming `where` and the
+    field of each mistake otherwise."""
+    if not isinstance(raw, dict):
+        raise error(f"{where}: expected {expected}")
+    try:
+        return validate(raw)
+    except ValidationError as err:
+        raise error(report(err, where)) from None
 
 
 def _visible(loc: Iterable[int | str]) -> Iterable[int | str]:

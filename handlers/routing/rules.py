@@ -21,9 +21,8 @@ from handlers.routing.subjects import ManualUse, parse_manual_use
 from storage.validation import (
     NonEmptyText,
     Strict,
-    ValidationError,
     Words,
-    problems,
+    check_mapping,
     refuse,
     tuple_of_list,
 )
@@ -126,13 +125,9 @@ def load_rules(path: Path, offices: dict[str, Office]) -> RoutingRules:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as bad:
         raise OfficesError(f"{path}: not valid YAML: {bad}") from bad
-    if not isinstance(raw, dict):
-        raise OfficesError(f"{path}: expected a mapping")
-    try:
-        rules = RoutingFile.model_validate(raw, context={"offices": offices})
-    except ValidationError as err:
-        raise OfficesError("\n".join(f"{path}: field {p.field!r}: {p.message}"
-                                     for p in problems(err))) from None
+    rules = check_mapping(
+        raw, str(path), lambda r: RoutingFile.model_validate(r, context={"offices": offices}),
+        error=OfficesError, expected="a mapping")
 
     oversight = rules.oversight_office
     if not offices[oversight].outside_bodies:

@@ -23,7 +23,7 @@ from pythainlp.corpus import thai_syllables, thai_words  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
 from pythainlp.util import Trie, normalize, thai_digit_to_arabic_digit  # noqa: E402
 
-from storage.validation import ValidationError, Word, Words, problems  # noqa: E402
+from storage.validation import Word, Words, check_mapping  # noqa: E402
 
 # Zero-width and bidi formatting characters phones and copy-paste leave behind.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -212,14 +212,8 @@ class Synonyms:
     def load(cls, path: str | Path) -> Synonyms:
         path = Path(path)
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(raw, dict):
-            raise ValueError(f"{path}: expected a mapping 'canonical: [variants...]'")
-        try:
-            table = _SYNONYMS_FILE.validate_python(raw)
-        except ValidationError as err:
-            raise ValueError("\n".join(f"{path}: {p.field!r}: {p.message}"
-                                        for p in problems(err))) from None
-        return cls(table)
+        return cls(check_mapping(raw, str(path), _SYNONYMS_FILE.validate_python,
+                                 expected="a mapping 'canonical: [variants...]'"))
 
     def words(self) -> set[str]:
         """Single-word canonical forms and variants, for the tokenizer dictionary."""

@@ -64,14 +64,24 @@ def on_text(text: str, ctx: Context) -> list[dict]:
     stripped = " ".join(text.split())
     if stripped.lower() in MENU_WORDS:
         return menu.menu(ctx)
-    if stripped in CONTACT_WORDS or _is_menu(stripped, "core_menu_contact"):
+    if wants_contact(stripped):
         return menu.contact(ctx)
-    if _is_menu(stripped, "core_menu_ask"):
+    if wants_ask_hint(stripped):
         return menu.ask_hint(ctx)
     for starter in _flow_starters():
         if starter.wants(stripped):
             return starter.start(stripped, ctx)
     return answer_question(stripped, ctx)
+
+
+def wants_contact(typed: str) -> bool:
+    """The menu's contact item, or a word typed for it."""
+    return typed in CONTACT_WORDS or _is_menu(typed, "core_menu_contact")
+
+
+def wants_ask_hint(typed: str) -> bool:
+    """The menu's "ask about a service" item."""
+    return _is_menu(typed, "core_menu_ask")
 
 
 def _is_menu(typed: str, key: str) -> bool:

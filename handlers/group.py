@@ -52,14 +52,14 @@ def dispatch(event: dict, ctx: Context, answer_question) -> list[dict]:
 
 
 def _on_text(typed: str, ctx: Context, answer_question) -> list[dict]:
-    from handlers.events import ASK_WORDS, CONTACT_WORDS, MENU_WORDS
+    from handlers.events import MENU_WORDS, wants_ask_hint, wants_contact
     from handlers.flows import registered_flows
     from handlers.menu import ask_hint, contact_text
 
     stripped = " ".join(typed.split())
-    if stripped.lower() in MENU_WORDS or stripped in ASK_WORDS:
+    if stripped.lower() in MENU_WORDS or wants_ask_hint(stripped):
         return ask_hint(ctx) + one_to_one(ctx)
-    if stripped in CONTACT_WORDS:
+    if wants_contact(stripped):
         return [say(contact_text(ctx.org))]
     if any(flow.wants(stripped) for flow in registered_flows()):
         return one_to_one(ctx)

@@ -165,7 +165,7 @@ def evaluate(index, items: list[dict], answerer=None) -> dict:
 
 def make_answerer(org_dir: Path, index):
     """The bot's reply to a message, as `tambon chat` would get it (nothing stored)."""
-    from handlers import inquiry
+    from handlers.chat import inquiry
     from handlers.org import load_organization
     from handlers.routing import load_router
 

@@ -15,13 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import sessionmaker
 
-import handlers
 from bot.delivery import deliver_due
 from bot.line_api import LineApi
-from handlers import group
+from handlers import chat
 from handlers.cases import evidence
-from handlers.context import ANONYMOUS_FILING, Context
-from handlers.fallback import apology
+from handlers.chat import group
+from handlers.chat.context import ANONYMOUS_FILING, Context
+from handlers.chat.fallback import apology
 from handlers.org import Organization
 from storage import inbox, outbox
 from storage.models import utcnow
@@ -212,7 +212,7 @@ class Worker:
         ctx = Context(session=session, now=now, vault=self.vault, org=self.org,
                       user_id=None if in_group else user_id, event_id=row.event_id,
                       fetch_content=self.line.content)
-        messages = handlers.dispatch(event, ctx)
+        messages = chat.dispatch(event, ctx)
         # The event filed an anonymous case: once its reply is sent, nothing may join the
         # case to this event (handlers/cases/coarse.py).
         unlink = bool(ctx.extras.get(ANONYMOUS_FILING))

@@ -22,7 +22,7 @@ from bot.fake_line import FakeLineState, create_fake_line_app
 from bot.settings import load_settings
 from bot.worker import Worker
 from data import DEFAULT_ORG_DIR
-from handlers.context import Context
+from handlers.chat.context import Context
 from handlers.org import load_organization
 from storage import audit
 from storage.db import Base, make_engine, make_session_factory, upgrade

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers import inquiry
+from handlers.chat import inquiry
 from handlers.manual.org_index import index_for_org
 from handlers.manual.search import SearchResult
 from storage import case_vault

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.flows.complaint_input import choose_mode, read_phone
+from handlers.chat.flows.complaint_input import choose_mode, read_phone
 from storage.models import Case
 from tests.complaint_helpers import NAME, PHONE, finish_complaint, sealed_field
 from tests.line_helpers import quick_reply_labels, texts_of

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from handlers import inquiry
+from handlers.chat import inquiry
 from handlers.manual.store import load_folder
 from storage.models import ManualEntry
 from tests.test_console_support import audit_rows, csrf_from, make_officer, sign_in

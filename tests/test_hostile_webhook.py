@@ -221,7 +221,7 @@ def test_a_poisoned_event_does_not_stop_the_others(client, services, worker, fak
     def no_apology(phone):
         raise OverflowError("cannot build the apology")
 
-    monkeypatch.setattr("handlers.dispatch", broken)
+    monkeypatch.setattr("handlers.chat.dispatch", broken)
     monkeypatch.setattr(worker_module, "apology", no_apology)
     poison = {"type": "message", "webhookEventId": "poison", "replyToken": "r0",
               "source": {"type": "user", "userId": "Upoison"},
@@ -242,9 +242,9 @@ def test_a_poisoned_event_does_not_stop_the_others(client, services, worker, fak
           suppress_health_check=list(HealthCheck))
 @given(event=events())
 def test_dispatch_itself_never_raises_on_odd_shapes(make_context, event):
-    import handlers
+    from handlers import chat
 
     source = event.get("source")
     user = source.get("userId") if isinstance(source, dict) else None
     with make_context(user if isinstance(user, str) else None) as ctx:
-        handlers.dispatch(event, ctx)
+        chat.dispatch(event, ctx)

@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from handlers import events, inquiry
+from handlers.chat import events, inquiry
 from handlers.manual.cards import detail_messages
 from handlers.manual.org_index import index_for_org
 from storage.models import UnansweredQuestion

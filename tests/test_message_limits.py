@@ -152,7 +152,7 @@ def test_every_card_detail_and_fact_fits(entries, org):
 
 
 def test_another_agencys_service_fits(org):
-    from handlers.inquiry import unknown_message
+    from handlers.chat.inquiry import unknown_message
     from handlers.manual.elsewhere import load_elsewhere
 
     for item in load_elsewhere(org.folder):

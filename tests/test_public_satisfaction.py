@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers import satisfaction
+from handlers.cases import ratings
+from handlers.chat import satisfaction
 from storage.models.ratings import Rating
 from tests.line_helpers import quick_reply_labels, texts_of
 
@@ -59,7 +60,7 @@ def test_comment_after_score_is_sealed(make_context, line_user, sessions, vault)
     with sessions() as session:
         [row] = session.execute(select(Rating)).scalars().all()
     assert row.score == 2
-    assert satisfaction.open_comment(vault, row) == "อยากให้บอกเอกสารให้ครบกว่านี้"
+    assert ratings.open_comment(vault, row) == "อยากให้บอกเอกสารให้ครบกว่านี้"
 
 
 def test_closed_case_offer_sets_case_satisfaction(line_user, sessions, vault, org, clock):
@@ -70,7 +71,7 @@ def test_closed_case_offer_sets_case_satisfaction(line_user, sessions, vault, or
             kind="grievance", identity_mode="anonymous", channel="web",
             description="ขยะไม่ได้เก็บสองสัปดาห์"), clock())
         filed.case.status = "resolved"
-        message = satisfaction.offer_for_case(session, filed.case, clock())
+        message = ratings.offer_for_case(session, filed.case, clock())
     assert filed.code in message["text"]
     line_user.tap(data_for(message, 5))
     from storage.models import Case

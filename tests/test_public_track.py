@@ -124,7 +124,7 @@ def test_officer_answer_shows_then_closed_case_is_rated(client, tip, sessions, v
         case = session.execute(select(Case).where(Case.code == code)).scalar_one()
     assert rating.score == 4 and rating.channel == "web" and case.satisfaction == 4
     assert b"\xe0\xb8" not in rating.sealed_comment  # the comment is sealed, not Thai text
-    from handlers.satisfaction import open_comment
+    from handlers.cases.ratings import open_comment
 
     assert open_comment(vault, rating) == "ซ่อมเร็วดี ขอบคุณ"
     again = client.post("/rate", data={"csrf_token": token(client), "code": code,

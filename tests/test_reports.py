@@ -1,4 +1,4 @@
-"""Reading whether a citizen's free text reports something (handlers/reports.py): a
+"""Reading whether a citizen's free text reports something (handlers/chat/reports.py): a
 report told is offered to be filed first, a question about something wrong is answered and
 then offered, a service question is only answered."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import reports
+from handlers.chat import reports
 from handlers.manual.org_index import load_synonyms
 from handlers.routing import load_router
 

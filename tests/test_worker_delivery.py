@@ -99,7 +99,7 @@ def test_handler_that_raises_is_retried_then_parked_with_a_thai_apology(
         calls.append(1)
         raise RuntimeError("boom with ข้อความลับ")
 
-    monkeypatch.setattr("handlers.dispatch", broken)
+    monkeypatch.setattr("handlers.chat.dispatch", broken)
     line_user.post(line_user.event("message", message={"type": "text", "id": "5",
                                                        "text": "ข้อความลับ"}))
     worker = _fresh_worker(services)

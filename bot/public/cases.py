@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.cases import casework, filing
+from handlers.cases import casework, filing, ratings
 from handlers.cases.evidence import EvidenceFile, EvidenceRefused
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
@@ -129,9 +129,7 @@ def public_view(session, vault, org, case) -> dict:
             continue
         body = entry.body if entry.kind in ("status", "public_reply", "citizen_info") else None
         events.append(PublicEvent(thai_datetime(entry.at), title, body, entry.kind))
-    from handlers import satisfaction
-
-    rating = satisfaction.case_rating(session, case) if case.status in CLOSED else None
+    rating = ratings.case_rating(session, case) if case.status in CLOSED else None
     office = offices.get(case.office_id)
     return {
         "code": case.code,

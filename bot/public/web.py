@@ -28,6 +28,7 @@ from bot.public import forms
 from bot.public.guard import CSP, CSRF_COOKIE, CSRF_SCOPE
 from handlers import stats as stats_module
 from handlers.cases import evidence as evidence_rules
+from handlers.cases import ratings
 from handlers.texts import text
 from handlers.thai_dates import fiscal_year, thai_date, thai_datetime
 from storage import receipts
@@ -342,8 +343,6 @@ def rate():
 
 @public.post("/rate")
 def rate_post():
-    from handlers import satisfaction
-
     svc = services()
     checked = forms.check_rating(request.form)
     with svc.sessions() as session, session.begin():
@@ -360,9 +359,9 @@ def rate_post():
                          errors={"form": text("public_rate_not_yet")})
         if checked.ok:
             try:
-                satisfaction.rate_case(session, svc.vault, case, int(checked.values["score"]),
+                ratings.rate_case(session, svc.vault, case, int(checked.values["score"]),
                                        checked.values["comment"], svc.clock())
-            except satisfaction.RatingError as refused:
+            except ratings.RatingError as refused:
                 checked.errors["score"] = text(refused.key, **refused.values)
         if not checked.ok:
             return _track_page(session, case, secret, errors=checked.errors,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from handlers.cases import deadlines
 from handlers.cases.coarse import loggable_code
 from handlers.cases.notify import can_notify, notify_complainant
+from handlers.cases.ratings import offer_for_case
 from handlers.messages import say
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
@@ -133,8 +134,6 @@ def change_status(
         if can_notify(case):
             # A closed case may be rated 1-5 (ITA counts satisfaction); web and anonymous
             # complainants rate on the tracking page instead.
-            from handlers.satisfaction import offer_for_case
-
             messages.append(offer_for_case(session, case, now))
     notify_complainant(session, vault, case, messages, now)
     log.info("case %s: %s -> %s (event %s)", _code(case), old, new_status, event.id)

@@ -20,19 +20,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from handlers import reports
-from handlers.flows import offer as report_offer
-from handlers.inquiry_handoff import open_inquiry
+from handlers.chat import reports
+from handlers.chat.flows import offer as report_offer
+from handlers.chat.inquiry_handoff import open_inquiry
+from handlers.chat.menu import main_menu_items
+from handlers.chat.satisfaction import offer_for_answer
+from handlers.chat.smalltalk import is_smalltalk, smalltalk_reply
 from handlers.manual import cards, facts
 from handlers.manual.asked import asked
 from handlers.manual.search import ManualIndex, SearchResult
 from handlers.manual.store import index_for, record_unanswered
-from handlers.menu import main_menu_items
 from handlers.messages import MAX_MESSAGES, MAX_QUICK_REPLIES, cap, label, reply_with_postback, say
 from handlers.routing.edits import office_names, router_for
 from handlers.routing.router import Router
-from handlers.satisfaction import offer_for_answer
-from handlers.smalltalk import is_smalltalk, smalltalk_reply
 from handlers.texts import text
 from handlers.thai import clean
 from storage.models import UnansweredQuestion

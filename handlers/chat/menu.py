@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
+from handlers.chat.context import Context
 from handlers.messages import reply_with_text, say
 from handlers.texts import text
 

@@ -7,7 +7,7 @@ goes nowhere: not into the case, and the draft is deleted when the receipt is qu
 The profile endpoint is never called: a name is only what the citizen types.
 
 A complaint may start with its story ("อยากร้องเรียนเรื่องไฟถนนดับหน้าบ้าน...", or a
-report the citizen agreed to file, see handlers/flows/offer.py): the story is the
+report the citizen agreed to file, see handlers/chat/flows/offer.py): the story is the
 description already, and is never asked for again.
 
 The steps live in complaint_steps.py, what they say in complaint_messages.py.
@@ -15,10 +15,10 @@ The steps live in complaint_steps.py, what they say in complaint_messages.py.
 
 from __future__ import annotations
 
-from handlers import menu
-from handlers.context import Context
-from handlers.flows import complaint_story, drafts, state
-from handlers.flows.complaint_input import (
+from handlers.chat import menu
+from handlers.chat.context import Context
+from handlers.chat.flows import complaint_story, drafts, state
+from handlers.chat.flows.complaint_input import (
     CANCEL_WORDS,
     KIND_WORDS,
     MENU_WORDS,
@@ -26,7 +26,7 @@ from handlers.flows.complaint_input import (
     is_one_of,
     words,
 )
-from handlers.flows.complaint_steps import FLOW, STEPS, go, on_kind
+from handlers.chat.flows.complaint_steps import FLOW, STEPS, go, on_kind
 from handlers.messages import cap, say
 from handlers.texts import text
 

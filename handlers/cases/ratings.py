@@ -1,7 +1,7 @@
-"""Satisfaction: rate an answered question or a closed case from 1 to 5, with a comment.
+"""Ratings: an answered question or a closed case rated from 1 to 5, with a comment.
 
-Other flows call `offer_for_answer(ctx, entry_id)` after a manual answer, or
-`offer_for_case(session, case, now)` when a case closes, and send the message they get.
+The chat (handlers/chat/satisfaction.py) offers a rating after a manual answer; the case
+rules call `offer_for_case(session, case, now)` when a case closes.
 Its quick replies carry postback data `rate:<token>:<score>`; the dispatcher routes the
 `rate:` prefix to `on_postback` here. The token is random and only its hash is stored,
 so a rating keeps no user id: whoever holds the token may rate, once.
@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from handlers.context import Context
 from handlers.messages import reply_with_postback, say
 from handlers.texts import text
 from storage.models.ratings import Rating
@@ -74,12 +73,6 @@ def rating_message(token: str, prompt: str) -> dict:
     return say(prompt, items)
 
 
-def offer_for_answer(ctx: Context, entry_id: str | None = None) -> dict:
-    """The 1-5 quick replies to send after an answer from the service manual."""
-    token = new_offer(ctx.session, ctx.org.id, ctx.now, "answer", entry_id=entry_id)
-    return rating_message(token, text("rate_ask_answer"))
-
-
 def offer_for_case(session, case, now: datetime) -> dict:
     """The 1-5 quick replies to push to the complainant when `case` closes."""
     token = new_offer(session, case.org_id, now, "case", case=case)
@@ -89,12 +82,12 @@ def offer_for_case(session, case, now: datetime) -> dict:
 # --- taking a rating -----------------------------------------------------------------
 
 
-def _find_offer(session, token: str) -> Rating | None:
+def find_offer(session, token: str) -> Rating | None:
     return session.execute(
         select(Rating).where(Rating.token_hash == _hash(token))).scalar_one_or_none()
 
 
-def _case_already_rated(session, case_id: int | None, but: int | None = None) -> Rating | None:
+def already_rated(session, case_id: int | None, but: int | None = None) -> Rating | None:
     if case_id is None:
         return None
     query = select(Rating).where(Rating.case_id == case_id, Rating.score.is_not(None))
@@ -103,7 +96,7 @@ def _case_already_rated(session, case_id: int | None, but: int | None = None) ->
     return session.execute(query.limit(1)).scalar_one_or_none()
 
 
-def _set_score(session, rating: Rating, score: int, now: datetime) -> None:
+def set_score(session, rating: Rating, score: int, now: datetime) -> None:
     rating.score = score
     rating.rated_at = now
     if rating.case_id is not None:
@@ -136,97 +129,17 @@ def rate_case(session, vault, case, score: int, comment: str, now: datetime,
         raise RatingError("public_error_score")
     if case.status not in ("resolved", "not_substantiated", "forwarded"):
         raise RatingError("public_rate_not_yet")
-    done = _case_already_rated(session, case.id)
+    done = already_rated(session, case.id)
     if done is not None:
         raise RatingError("public_rate_done", score=done.score)
     rating = Rating(org_id=case.org_id, subject="case", case_id=case.id, kind=case.kind,
                     office_id=case.office_id, channel=channel, offered_at=now)
     session.add(rating)
-    _set_score(session, rating, score, now)
+    set_score(session, rating, score, now)
     session.flush()
     set_comment(session, vault, rating, comment)
     return rating
 
 
 def case_rating(session, case) -> Rating | None:
-    return _case_already_rated(session, case.id)
-
-
-# --- LINE ----------------------------------------------------------------------------
-
-
-def on_postback(data: str, ctx: Context) -> list[dict]:
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != PREFIX:
-        return [say(text("rate_expired"))]
-    _, token, choice = parts
-    rating = _find_offer(ctx.session, token)
-    if rating is None or ctx.now - rating.offered_at > OFFER_LIFE:
-        return [say(text("rate_expired"))]
-    if choice == SKIP:
-        _clear_flow(ctx)
-        return [say(text("rate_comment_thanks"))]
-    try:
-        score = int(choice)
-    except ValueError:
-        return [say(text("rate_expired"))]
-    if score not in SCORES:
-        return [say(text("rate_expired"))]
-    if rating.score is not None or _case_already_rated(ctx.session, rating.case_id, rating.id):
-        return [say(text("rate_already"))]
-    _set_score(ctx.session, rating, score, ctx.now)
-    ctx.session.flush()
-    from handlers.flows import state
-
-    if state.current_flow_name(ctx) not in (None, FLOW):
-        # A citizen rating an answer in the middle of a complaint keeps the complaint:
-        # the comment step would take its place.
-        return [say(text("rate_comment_thanks"))]
-    state.save(ctx, FLOW, {"rating": rating.id, "token": token})
-    skip = reply_with_postback(text("rate_no_comment"), f"{PREFIX}:{token}:{SKIP}",
-                               text("rate_no_comment"))
-    return [say(text("rate_thanks", score=score), [skip])]
-
-
-# The flow interface (handlers/flows): only ever started by a score, never by a word.
-
-
-def wants(_text: str) -> bool:
-    return False
-
-
-def start(_text: str, ctx: Context) -> list[dict]:  # pragma: no cover - never started by text
-    return []
-
-
-def postbacks() -> dict:
-    return {}
-
-
-def on_message(message: dict, ctx: Context) -> list[dict]:
-    from handlers.flows import state
-
-    loaded = state.load(ctx)
-    state.clear(ctx)
-    if loaded is None or loaded[1].get("expired") or message.get("type") != "text":
-        from handlers.events import on_message as dispatch_message
-
-        return dispatch_message({"message": message}, ctx)
-    body = str(message.get("text") or "").strip()
-    if body == text("rate_no_comment"):
-        return [say(text("rate_comment_thanks"))]
-    rating = ctx.session.get(Rating, loaded[1].get("rating"))
-    if rating is None:
-        return [say(text("rate_expired"))]
-    set_comment(ctx.session, ctx.vault, rating, body)
-    replies = [say(text("rate_comment_thanks"))]
-    if len(body) > COMMENT_LIMIT:
-        replies.insert(0, say(text("rate_comment_too_long", limit=COMMENT_LIMIT)))
-    return replies
-
-
-def _clear_flow(ctx: Context) -> None:
-    from handlers.flows import state
-
-    if state.current_flow_name(ctx) == FLOW:
-        state.clear(ctx)
+    return already_rated(session, case.id)

@@ -5,7 +5,7 @@
 - `on_message(message, ctx) -> list[dict]`: the next step, while the flow is active;
 - `postbacks() -> dict[prefix, handler]`.
 
-Which flow a user is in lives in the `conversations` table (see handlers/flows/state.py).
+Which flow a user is in lives in the `conversations` table (see handlers/chat/flows/state.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ def registered_flows() -> list:
     """The flows, in the order a typed word is offered to them."""
     # Imported here, not at the top: the flows import this package (state, media) and
     # tracking calls registered_flows itself, so a top-level import would be a cycle.
-    from handlers import satisfaction
-    from handlers.flows import complaint, offer, tracking
+    from handlers.chat import satisfaction
+    from handlers.chat.flows import complaint, offer, tracking
 
     # offer is only active after a report was offered to be filed; satisfaction only
     # after a rating was given (it takes the optional comment typed next).
@@ -24,7 +24,7 @@ def registered_flows() -> list:
 
 
 def active_flow(ctx):
-    from handlers.flows.state import current_flow_name
+    from handlers.chat.flows.state import current_flow_name
 
     name = current_flow_name(ctx)
     if name is None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import fallback, group, menu, texts
-from handlers.context import Context
+from handlers import texts
+from handlers.chat import fallback, group, menu
+from handlers.chat.context import Context
 
 # Events that carry no reply token, or that need no answer.
 SILENT_EVENTS = {"unfollow", "leave", "unsend", "memberLeft", "videoPlayComplete", "membership"}
@@ -17,7 +18,7 @@ SILENT_EVENTS = {"unfollow", "leave", "unsend", "memberLeft", "videoPlayComplete
 Handler = Callable[[dict, Context], list[dict]]
 
 # Text commands typed or sent by the menu's quick replies, matched on the whole message.
-# The menu's own quick replies send their labels (handlers/menu.py), matched by their text
+# The menu's own quick replies send their labels (handlers/chat/menu.py), matched by their text
 # keys; these are the words people type for the same things.
 MENU_WORDS = {"เมนู", "menu", "เริ่มต้น", "หน้าแรก"}
 CONTACT_WORDS = {"ติดต่อ"}
@@ -93,7 +94,7 @@ def _is_menu(typed: str, key: str) -> bool:
 def answer_question(text: str, ctx: Context) -> list[dict]:
     # Imported on first use, not at the top: inquiry loads the manual search and
     # pythainlp (seconds), which a process that never answers (the CLI) should not pay.
-    from handlers import inquiry
+    from handlers.chat import inquiry
 
     return inquiry.answer_text(text, ctx)
 
@@ -112,7 +113,7 @@ def _postback_handlers() -> dict[str, Callable[[str, Context], list[dict]]]:
     """Postback data is "<prefix>:..."; each prefix belongs to one module's
     `on_postback(data, ctx)`."""
     # Imported on first use, as in answer_question (inquiry's start-up cost).
-    from handlers import inquiry, satisfaction
+    from handlers.chat import inquiry, satisfaction
 
     handlers: dict[str, Callable[[str, Context], list[dict]]] = {
         "manual": inquiry.on_postback,
@@ -125,12 +126,12 @@ def _postback_handlers() -> dict[str, Callable[[str, Context], list[dict]]]:
 
 def _flow_starters() -> list:
     """Conversation flows (complaint, tracking) that a typed word can start."""
-    from handlers.flows import registered_flows
+    from handlers.chat.flows import registered_flows
 
     return registered_flows()
 
 
 def _active_flow(ctx: Context):
-    from handlers.flows import active_flow
+    from handlers.chat.flows import active_flow
 
     return active_flow(ctx)

@@ -4,8 +4,8 @@ before filing, and the kind answers to a text that is not what the step asked fo
 from __future__ import annotations
 
 from handlers.cases import casework, evidence
-from handlers.flows import complaint_accusation
-from handlers.flows.complaint_story import NotAStory
+from handlers.chat.flows import complaint_accusation
+from handlers.chat.flows.complaint_story import NotAStory
 from handlers.messages import (
     reply_with_camera,
     reply_with_camera_roll,

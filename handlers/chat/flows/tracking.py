@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import logging
 
-from handlers import menu
 from handlers.cases import casework, codes, evidence, tracking
 from handlers.cases.evidence import EvidenceRefused
-from handlers.context import Context
-from handlers.flows import media, registered_flows, state
-from handlers.flows.complaint_input import CANCEL_WORDS, DONE_WORDS, MENU_WORDS, is_one_of, words
+from handlers.chat import menu
+from handlers.chat.context import Context
+from handlers.chat.flows import media, registered_flows, state
+from handlers.chat.flows.complaint_input import (
+    CANCEL_WORDS,
+    DONE_WORDS,
+    MENU_WORDS,
+    is_one_of,
+    words,
+)
 from handlers.messages import cap, reply_with_camera_roll, reply_with_text, say
 from handlers.texts import text
 from handlers.thai_dates import thai_date, thai_datetime
@@ -99,7 +105,7 @@ def on_message(message: dict, ctx: Context) -> list[dict]:
     state.clear(ctx)
     if not typed:
         return [say(text("tracking_finished"), menu.main_menu_items())]
-    from handlers.events import on_text
+    from handlers.chat.events import on_text
 
     return on_text(typed, ctx)
 
@@ -197,7 +203,7 @@ def _on_add_info(st: dict, message: dict, typed: str, ctx: Context) -> list[dict
                                       files=[file])
             answer = text("tracking_file_added")
         elif message.get("type") == "location":
-            from handlers.flows.complaint_input import location_text
+            from handlers.chat.flows.complaint_input import location_text
 
             tracking.add_citizen_info(ctx.session, ctx.vault, ctx.org, case, now=ctx.now,
                                       text=location_text(message))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from handlers import menu
 from handlers.cases import casework, filing
 from handlers.cases.filing import NewCase, file_case, routing_text
-from handlers.context import ANONYMOUS_FILING, Context
-from handlers.flows import complaint_accusation, drafts, state
-from handlers.flows.complaint_messages import confirm_quick
+from handlers.chat import menu
+from handlers.chat.context import ANONYMOUS_FILING, Context
+from handlers.chat.flows import complaint_accusation, drafts, state
+from handlers.chat.flows.complaint_messages import confirm_quick
 from handlers.messages import cap, say
 from handlers.routing.edits import router_for
 from handlers.texts import text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from handlers.cases.evidence import MAX_BYTES, EvidenceFile, EvidenceRefused, sniff_content_type
-from handlers.context import Context
+from handlers.chat.context import Context
 
 log = logging.getLogger("tambon.flows")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.menu import main_menu_items
+from handlers.chat.context import Context
+from handlers.chat.menu import main_menu_items
 from handlers.messages import say
 from handlers.texts import text
 

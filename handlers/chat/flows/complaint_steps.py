@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 
 from handlers.cases import evidence
-from handlers.context import Context
-from handlers.flows import (
+from handlers.chat.context import Context
+from handlers.chat.flows import (
     complaint_accusation,
     complaint_filing,
     complaint_messages,
@@ -21,7 +21,7 @@ from handlers.flows import (
     media,
     state,
 )
-from handlers.flows.complaint_input import (
+from handlers.chat.flows.complaint_input import (
     CONTINUE_WORDS,
     DONE_WORDS,
     EDIT_WORDS,
@@ -38,7 +38,7 @@ from handlers.flows.complaint_input import (
     read_phone,
     valid_name,
 )
-from handlers.flows.complaint_messages import (
+from handlers.chat.flows.complaint_messages import (
     EDIT_PARTS,
     ask,
     ask_detail,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.context import Context
+from handlers.chat.context import Context
 from storage.models import Conversation
 
 IDLE_LIMIT = timedelta(minutes=30)

@@ -1,6 +1,6 @@
 """Offering to file what a citizen reported in free text, their words already filled in.
 
-The inquiry finds a report in a message (handlers/reports.py) and sends `message(...)`
+The inquiry finds a report in a message (handlers/chat/reports.py) and sends `message(...)`
 after `remember(...)`: the text waits, sealed, in the conversation state (30 idle minutes,
 like any draft). Then:
 
@@ -12,10 +12,10 @@ like any draft). Then:
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.flows import complaint, state
+from handlers.chat.context import Context
+from handlers.chat.flows import complaint, state
+from handlers.chat.reports import Reading
 from handlers.messages import reply_with_text, say
-from handlers.reports import Reading
 from handlers.texts import text
 
 FLOW = "offer"
@@ -53,7 +53,7 @@ def postbacks() -> dict:
 def on_message(message_: dict, ctx: Context) -> list[dict]:
     # The dispatcher and the inquiry import the flows; imported here, they answer a message
     # the offer does not take as if no offer had been made.
-    from handlers import events, inquiry
+    from handlers.chat import events, inquiry
 
     loaded = state.load(ctx)
     state.clear(ctx)

@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers.cases.filing import NewCase, file_case
-from handlers.context import Context
-from handlers.menu import main_menu_items
+from handlers.chat.context import Context
+from handlers.chat.menu import main_menu_items
 from handlers.messages import say
 from handlers.texts import text
 from handlers.thai_dates import thai_date

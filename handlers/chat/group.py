@@ -9,7 +9,7 @@ conversation state, draft or case can be tied to the sender.
 
 from __future__ import annotations
 
-from handlers.context import Context
+from handlers.chat.context import Context
 from handlers.messages import say
 from handlers.texts import text
 
@@ -44,7 +44,7 @@ def dispatch(event: dict, ctx: Context, answer_question) -> list[dict]:
         postback = event.get("postback")
         data = str(postback.get("data") or "") if isinstance(postback, dict) else ""
         if _public_postback(data):
-            from handlers import inquiry
+            from handlers.chat import inquiry
 
             return inquiry.on_postback(data, ctx)
         return one_to_one(ctx)
@@ -52,9 +52,9 @@ def dispatch(event: dict, ctx: Context, answer_question) -> list[dict]:
 
 
 def _on_text(typed: str, ctx: Context, answer_question) -> list[dict]:
-    from handlers.events import MENU_WORDS, wants_ask_hint, wants_contact
-    from handlers.flows import registered_flows
-    from handlers.menu import ask_hint, contact_text
+    from handlers.chat.events import MENU_WORDS, wants_ask_hint, wants_contact
+    from handlers.chat.flows import registered_flows
+    from handlers.chat.menu import ask_hint, contact_text
 
     stripped = " ".join(typed.split())
     if stripped.lower() in MENU_WORDS or wants_ask_hint(stripped):

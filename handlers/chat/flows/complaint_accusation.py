@@ -4,7 +4,7 @@ the answer filed with the case (NewCase.accusation_answer, kept on the case)."""
 
 from __future__ import annotations
 
-from handlers.flows.complaint_input import NO_WORDS, YES_WORDS, is_one_of
+from handlers.chat.flows.complaint_input import NO_WORDS, YES_WORDS, is_one_of
 from handlers.messages import reply_with_text, say
 from handlers.texts import text
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import reports
 from handlers.cases import codes
-from handlers.context import Context
-from handlers.flows.complaint_input import phone_digits, read_phone, words
+from handlers.chat import reports
+from handlers.chat.context import Context
+from handlers.chat.flows.complaint_input import phone_digits, read_phone, words
 from handlers.routing.edits import router_for
 
 MAX_DESCRIPTION = 4000

@@ -3,7 +3,7 @@ a friendly word instead of a manual entry."""
 
 from __future__ import annotations
 
-from handlers.menu import main_menu_items
+from handlers.chat.menu import main_menu_items
 from handlers.messages import say
 from handlers.texts import text
 from handlers.thai import clean

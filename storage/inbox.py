@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from storage.channels import user_purpose
 from storage.models.inbox import DONE, PARKED, PENDING, InboxEvent
 from storage.queues import Heads, KeyedQueue
 from storage.vault import LINE_USER, Vault
@@ -90,7 +91,7 @@ def store_events(session: Session | Connection, vault: Vault, events: list[dict]
         user_id = source_user_id(event)
         rows.append({
             "event_id": key,
-            "user_key": vault.blind_index(user_id, LINE_USER) if user_id else None,
+            "user_key": vault.blind_index(user_id, user_purpose(user_id)) if user_id else None,
             "sealed_body": vault.seal_json(event, _aad(key)),
             "event_type": event_type(event),
             "event_time": event_time(event, now),

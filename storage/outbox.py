@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.orm import Session
 
+from storage.channels import user_purpose
 from storage.models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from storage.queues import Heads, KeyedQueue
 from storage.vault import LINE_USER, Vault
@@ -45,7 +46,7 @@ def enqueue(
         first = start == 0
         row = OutboxMessage(
             retry_key=key,
-            recipient_key=vault.blind_index(to, LINE_USER),
+            recipient_key=vault.blind_index(to, user_purpose(to)),
             sealed_to=vault.seal(to.encode(), _aad(key, "to")),
             sealed_messages=vault.seal_json(chunk, _aad(key, "messages")),
             reply_token=reply_token if first else None,

@@ -24,6 +24,7 @@ from handlers.cases.coarse import citizen_time, loggable_code
 from handlers.cases.evidence import MAX_FILES, EvidenceFile, EvidenceRefused, check_limits
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
+from storage.channels import CHAT_CHANNELS, user_purpose
 from storage.models.cases import CHANNELS, IDENTITY_MODES, KINDS, Case, CaseEvent
 from storage.vault import LINE_USER, Vault
 from storage.vault.secret_pool import take_secret_pair
@@ -141,8 +142,8 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
         secret, secret_hash = take_secret_pair()
 
     user_key = None
-    if new.channel == "line" and not anonymous and new.line_user_id:
-        user_key = vault.blind_index(new.line_user_id, LINE_USER)
+    if new.channel in CHAT_CHANNELS and not anonymous and new.line_user_id:
+        user_key = vault.blind_index(new.line_user_id, user_purpose(new.line_user_id))
 
     code = codes.new_code(session, org)
     key, wrapped = case_vault.new_case_key(vault, code)
@@ -165,7 +166,7 @@ def file_case(session: Session, vault: Vault, org, new: NewCase, now: datetime) 
     identity = {} if anonymous else {
         "name": new.name, "phone": new.phone, "address": new.address,
         "contact": new.contact,
-        "line_user_id": new.line_user_id if new.channel == "line" else None,
+        "line_user_id": new.line_user_id if new.channel in CHAT_CHANNELS else None,
     }
     for name, value in (*content.items(), *identity.items()):
         value = _clean(value)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from handlers.cases.identity import complainant_line_id
 from storage import outbox
+from storage.channels import CHAT_CHANNELS
 from storage.models.cases import Case
 from storage.vault import Vault
 
@@ -23,7 +24,7 @@ NOTIFY_REASON = "แจ้งความคืบหน้าแก่ผู้
 
 
 def can_notify(case: Case) -> bool:
-    return case.channel == "line" and case.identity_mode in ("identified", "confidential")
+    return case.channel in CHAT_CHANNELS and case.identity_mode in ("identified", "confidential")
 
 
 def notify_complainant(session: Session, vault: Vault, case: Case, messages: list[dict],

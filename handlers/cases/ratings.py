@@ -75,7 +75,7 @@ def rating_message(token: str, prompt: str) -> dict:
 
 def offer_for_case(session, case, now: datetime) -> dict:
     """The 1-5 quick replies to push to the complainant when `case` closes."""
-    token = new_offer(session, case.org_id, now, "case", case=case)
+    token = new_offer(session, case.org_id, now, "case", case=case, channel=case.channel)
     return rating_message(token, text("rate_ask_case", code=case.code))
 
 

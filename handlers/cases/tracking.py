@@ -15,6 +15,7 @@ from handlers.cases.coarse import citizen_time, loggable_code
 from handlers.cases.evidence import EvidenceFile, EvidenceRefused, check_limits
 from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
+from storage.channels import user_purpose
 from storage.models.cases import Case, CaseEvent, Evidence, SecretGuard
 from storage.vault import (
     DUMMY_SECRET_HASH,
@@ -52,7 +53,7 @@ def cases_of_user(session: Session, vault: Vault, user_id: str, limit: int = 20)
     """The identified and confidential cases filed from this LINE account, newest first."""
     if not user_id:
         return []
-    key = vault.blind_index(user_id, LINE_USER)
+    key = vault.blind_index(user_id, user_purpose(user_id))
     return list(session.execute(
         select(Case).where(Case.user_key == key).order_by(Case.created_at.desc(), Case.id.desc())
         .limit(limit)).scalars())

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from handlers.org import Organization
-from storage.vault import LINE_USER, Vault
+from storage.channels import LINE, user_purpose
+from storage.vault import Vault
 
 # Set in `extras` by a flow that filed an anonymous case: the worker then keeps no row that
 # joins the case to the event (no inbox row, and the reply's outbox rows deleted once sent).
@@ -26,6 +27,8 @@ class Context:
     org: Organization
     user_id: str | None = None
     event_id: str | None = None
+    # The chat the event came from (storage.channels): LINE, or Messenger through its adapter.
+    channel: str = LINE
     # Pushes to people other than the sender (an officer's answer to a citizen, ...).
     pushes: list[tuple[str, list[dict]]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -43,7 +46,7 @@ class Context:
         """The sender's blind index: how the bot finds a user again without storing the id."""
         if not self.user_id:
             return None
-        return self.vault.blind_index(self.user_id, LINE_USER)
+        return self.vault.blind_index(self.user_id, user_purpose(self.user_id))
 
     def push(self, user_id: str, messages: list[dict]) -> None:
         self.pushes.append((user_id, messages))

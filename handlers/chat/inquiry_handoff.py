@@ -30,7 +30,7 @@ def open_inquiry(ctx: Context, question: str) -> list[dict]:
     if recent is not None:
         return [say(text("inquiry_already_sent", code=recent.code), main_menu_items())]
     filed = file_case(ctx.session, ctx.vault, ctx.org,
-                      NewCase(kind="inquiry", identity_mode="confidential", channel="line",
+                      NewCase(kind="inquiry", identity_mode="confidential", channel=ctx.channel,
                               question=question, line_user_id=ctx.user_id), ctx.now)
     ctx.extras["case_code"] = filed.code
     return [say(text("inquiry_sent", code=filed.code, office=filed.office_name,

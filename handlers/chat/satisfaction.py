@@ -26,7 +26,8 @@ from storage.models.ratings import Rating
 
 def offer_for_answer(ctx: Context, entry_id: str | None = None) -> dict:
     """The 1-5 quick replies to send after an answer from the service manual."""
-    token = new_offer(ctx.session, ctx.org.id, ctx.now, "answer", entry_id=entry_id)
+    token = new_offer(ctx.session, ctx.org.id, ctx.now, "answer", entry_id=entry_id,
+                      channel=ctx.channel)
     return rating_message(token, text("rate_ask_answer"))
 
 

@@ -17,7 +17,7 @@ from storage.models.types import UTCDateTime
 
 KINDS = ("corruption", "grievance", "suggestion", "inquiry")
 IDENTITY_MODES = ("identified", "confidential", "anonymous")
-CHANNELS = ("line", "web")
+CHANNELS = ("line", "messenger", "web")
 STATUSES = (
     "received",
     "acknowledged",
@@ -43,7 +43,7 @@ class Case(Base):
     org_id: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(16))
     identity_mode: Mapped[str] = mapped_column(String(16))
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(20), default="received")
     office_id: Mapped[str] = mapped_column(String(40))
     implicated: Mapped[list] = mapped_column(JSON, default=list)

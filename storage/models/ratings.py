@@ -29,7 +29,7 @@ class Rating(Base):
     entry_id: Mapped[str | None] = mapped_column(String(80))  # the manual entry answered
     kind: Mapped[str | None] = mapped_column(String(16))  # the case's kind
     office_id: Mapped[str | None] = mapped_column(String(40))
-    channel: Mapped[str] = mapped_column(String(8))  # line | web
+    channel: Mapped[str] = mapped_column(String(16))  # line | messenger | web
     # SHA-256 of the token in the quick replies' postback data; None for a web rating.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     score: Mapped[int | None] = mapped_column(Integer)

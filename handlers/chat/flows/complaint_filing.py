@@ -19,7 +19,7 @@ def new_case(st: dict, ctx: Context) -> NewCase:
     anonymous = st.get("mode") == "anonymous"
     return NewCase(
         kind=st.get("kind") or "grievance", identity_mode=st.get("mode") or "confidential",
-        channel="line", description=st.get("description", ""), location=st.get("location"),
+        channel=ctx.channel, description=st.get("description", ""), location=st.get("location"),
         when=st.get("when"), who=st.get("who"),
         name=None if anonymous else st.get("name"),
         phone=None if anonymous else st.get("phone"),

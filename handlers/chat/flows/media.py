@@ -27,8 +27,10 @@ def fetch(message: dict, ctx: Context) -> EvidenceFile:
     declared = message.get("fileSize")
     if isinstance(declared, int) and declared > MAX_BYTES:
         raise EvidenceRefused("too_big")
+    # Content the channel itself holds (LINE's servers, Meta's attachment store), fetched
+    # through the worker's adapter; a LINE "external" URL is the sender's and is not taken.
     provider = (message.get("contentProvider") or {}).get("type", "line")
-    if provider != "line" or ctx.fetch_content is None or not message.get("id"):
+    if provider != ctx.channel or ctx.fetch_content is None or not message.get("id"):
         raise FetchFailed("content not available from LINE")
     try:
         content = ctx.fetch_content(str(message["id"]), MAX_BYTES)

@@ -19,9 +19,17 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot.channels.messenger_api import MessengerApi
 from bot.keys import load_keyring
 from bot.line_api import LineApi
-from bot.settings import FAKE_LINE_PATH, Settings, SettingsError, load_settings
+from bot.settings import (
+    FAKE_LINE_PATH,
+    FAKE_MESSENGER_PATH,
+    GRAPH_API,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 from handlers.org import Organization, load_organization
 from storage import audit
 from storage.db import make_engine, make_session_factory
@@ -45,6 +53,13 @@ class Services:
 
     def line_api(self) -> LineApi:
         return LineApi(self.settings.channel_access_token, self.settings.line_api_base)
+
+    def messenger_api(self) -> MessengerApi | None:
+        """The Send API client, or None when Messenger is off."""
+        found = self.settings.messenger
+        if found is None:
+            return None
+        return MessengerApi(found.page_token, found.api_base or GRAPH_API)
 
 
 def build_services(settings: Settings | None = None, engine: Engine | None = None) -> Services:
@@ -89,13 +104,17 @@ def create_app(services: Services | None = None) -> Flask:
         hops = services.settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    from bot.channels.messenger_webhook import messenger_webhook
     from bot.webhook import webhook
 
     app.register_blueprint(webhook)
+    app.register_blueprint(messenger_webhook)
     if services.settings.development:
+        from bot.channels.fake_messenger import fake_messenger_blueprint
         from bot.fake_line import fake_line_blueprint
 
         app.register_blueprint(fake_line_blueprint(), url_prefix=FAKE_LINE_PATH)
+        app.register_blueprint(fake_messenger_blueprint(), url_prefix=FAKE_MESSENGER_PATH)
     _register_optional_blueprints(app, services)
 
     @app.get("/healthz")

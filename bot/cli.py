@@ -83,7 +83,7 @@ def _make_worker(services):
     from bot.worker import Worker
 
     return Worker(services.sessions, services.vault, services.org, services.line_api(),
-                  nice=services.settings.worker_nice)
+                  nice=services.settings.worker_nice, messenger=services.messenger_api())
 
 
 @cli.group()

@@ -18,6 +18,13 @@
 | TAMBON_AUDIT_HEAD_FILE | instance/audit-head.json | the audit chain's signed head |
 | TAMBON_WORKER_NICE | 10 | how much the worker yields the CPU to the web (0-19; see below) |
 | TAMBON_HASH_SLOTS | half the cores (1+) | Argon2id checks the web runs at once (a machine) |
+| MESSENGER_APP_SECRET | (unset: Messenger off) | checks X-Hub-Signature-256 on POST /messenger |
+| MESSENGER_PAGE_TOKEN | (unset: Messenger off) | the page access token for the Send API |
+| MESSENGER_VERIFY_TOKEN | (unset: Messenger off) | what Meta's subscription handshake must show |
+| MESSENGER_API_BASE | Graph API; in development the fake inside `tambon serve` | where sends go |
+
+Facebook Messenger is on only when its three secrets are all set, in either mode (a part
+of them stops start-up); without them /messenger answers 404.
 
 The mode is said, never guessed. Development (the default) signs and checks with a fixed,
 published channel secret unless LINE credentials are given, serves a fake LINE API and the
@@ -46,6 +53,8 @@ from data import DEFAULT_ORG_DIR
 DEV_CHANNEL_SECRET = "tambon-development-channel-secret"
 DEV_ACCESS_TOKEN = "tambon-development-access-token"
 FAKE_LINE_PATH = "/fake-line"
+FAKE_MESSENGER_PATH = "/fake-messenger"
+GRAPH_API = "https://graph.facebook.com/v19.0"
 MODES = ("development", "production")
 LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
 MIN_SECRET_KEY_CHARS = 32
@@ -55,6 +64,17 @@ MAX_HASH_SLOTS = 64
 
 class SettingsError(Exception):
     """A setting that stops start-up; its message is the one line the operator reads."""
+
+
+@dataclass(frozen=True)
+class MessengerSettings:
+    app_secret: str
+    page_token: str
+    verify_token: str
+    api_base: str | None  # None: the Graph API, or in development the fake once its port is known
+
+    def __repr__(self) -> str:  # never print a secret in a traceback or a log
+        return f"MessengerSettings(api_base={self.api_base!r})"
 
 
 @dataclass(frozen=True)
@@ -74,12 +94,16 @@ class Settings:
     trusted_proxies: int = 0
     audit_head_file: Path = Path("instance/audit-head.json")
     hash_slots: int = 1
+    messenger: MessengerSettings | None = None
 
     def with_line_api_base(self, base: str) -> Settings:
         return _replace(self, line_api_base=base)
 
+    def with_messenger_api_base(self, base: str) -> Settings:
+        return _replace(self, messenger=_replace(self.messenger, api_base=base))
 
-def _replace(settings: Settings, **changes) -> Settings:
+
+def _replace(settings, **changes):
     from dataclasses import replace
 
     return replace(settings, **changes)
@@ -135,7 +159,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         audit_head_file=Path(env.get("TAMBON_AUDIT_HEAD_FILE")
                              or instance_dir / "audit-head.json"),
         hash_slots=_hash_slots(env),
+        messenger=_messenger(env, development),
     )
+
+
+MESSENGER_SECRETS = ("MESSENGER_APP_SECRET", "MESSENGER_PAGE_TOKEN", "MESSENGER_VERIFY_TOKEN")
+
+
+def _messenger(env: Mapping[str, str], development: bool) -> MessengerSettings | None:
+    values = [env.get(name, "").strip() for name in MESSENGER_SECRETS]
+    if not any(values):
+        return None
+    if not all(values):
+        missing = [n for n, v in zip(MESSENGER_SECRETS, values, strict=True) if not v]
+        raise SettingsError(f"Messenger needs all of {', '.join(MESSENGER_SECRETS)}; "
+                            f"missing {', '.join(missing)} (or unset them all: Messenger off)")
+    base = (env.get("MESSENGER_API_BASE") or "").rstrip("/") or None
+    if base is None and not development:
+        base = GRAPH_API
+    return MessengerSettings(app_secret=values[0], page_token=values[1],
+                             verify_token=values[2], api_base=base)
 
 
 def _mode(env: Mapping[str, str], line_credentials: bool) -> str:

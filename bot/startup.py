@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.app import Services, build_services
-from bot.settings import FAKE_LINE_PATH, SettingsError, load_settings
+from bot.settings import FAKE_LINE_PATH, FAKE_MESSENGER_PATH, SettingsError, load_settings
 from storage.db import DatabaseUnusable, check_database, describe_failure, make_engine, upgrade
 
 log = logging.getLogger("tambon.startup")
@@ -30,6 +30,10 @@ def prepare(port: int | None, migrate: bool = True, warm: bool = True,
         check_port(host, port)
     if settings.development and settings.line_api_base is None and port is not None:
         settings = settings.with_line_api_base(f"http://127.0.0.1:{port}{FAKE_LINE_PATH}")
+    if settings.development and settings.messenger and settings.messenger.api_base is None \
+            and port is not None:
+        settings = settings.with_messenger_api_base(
+            f"http://127.0.0.1:{port}{FAKE_MESSENGER_PATH}")
     engine = make_engine(settings.database_url)
     ready_database(engine, migrate=migrate)
     services = build_services(settings, engine)

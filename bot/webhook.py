@@ -42,7 +42,7 @@ def callback():
     if not events:
         return "OK", 200  # LINE's "Verify" button sends no events
     try:
-        new = _store(services, events)
+        new = store(services, events)
     except SQLAlchemyError as error:
         # Not stored, so not acknowledged: LINE will redeliver.
         log.error("webhook could not store %s events: %s", len(events), type(error).__name__)
@@ -53,7 +53,7 @@ def callback():
     return "OK", 200
 
 
-def _store(services, events: list[dict]) -> int:
+def store(services, events: list[dict]) -> int:
     """Store the events with one statement in autocommit: one INSERT is atomic by itself,
     and a transaction around it cost two more round trips (BEGIN, COMMIT) a request."""
     try:
@@ -73,13 +73,7 @@ def _store_once(services, events: list[dict]) -> int:
 
 
 def _parse_events(body: bytes) -> list[dict] | None:
-    try:
-        payload = json.loads(body, parse_constant=_no_constant)
-        # What is stored must seal as strict UTF-8 JSON: NaN/Infinity, a lone surrogate
-        # escape (\ud800) or nesting deeper than Python recurses made the sealing raise (500).
-        json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except (ValueError, RecursionError):  # UnicodeError is a ValueError
-        return None
+    payload = load_json(body)
     if not isinstance(payload, dict):
         return None
     events = payload.get("events", [])
@@ -87,6 +81,17 @@ def _parse_events(body: bytes) -> list[dict] | None:
         return None
     return events
 
+
+def load_json(body: bytes):
+    """The body's JSON, or None when it is not JSON that can be sealed as it is."""
+    try:
+        payload = json.loads(body, parse_constant=_no_constant)
+        # What is stored must seal as strict UTF-8 JSON: NaN/Infinity, a lone surrogate
+        # escape (\ud800) or nesting deeper than Python recurses made the sealing raise (500).
+        json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError
+        return None
+    return payload
 
 
 def _no_constant(name: str):

@@ -15,15 +15,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import sessionmaker
 
+from bot.channels.messenger_api import MessengerApi
+from bot.channels.outlets import Outlets
 from bot.delivery import deliver_due
 from bot.line_api import LineApi
 from handlers import chat
 from handlers.cases import evidence
+from handlers.cases.evidence import MAX_BYTES as MAX_EVIDENCE_BYTES
 from handlers.chat import group
 from handlers.chat.context import ANONYMOUS_FILING, Context
 from handlers.chat.fallback import apology
 from handlers.org import Organization
 from storage import inbox, outbox
+from storage.channels import LINE, channel_of
 from storage.models import utcnow
 from storage.vault import Vault
 from storage.vault.secret_pool import SecretPool
@@ -70,11 +74,13 @@ class Worker:
         poll_seconds: float = 0.05,
         senders: int | None = None,
         nice: int = 0,
+        messenger: MessengerApi | None = None,
     ):
         self.sessions = sessions
         self.vault = vault
         self.org = org
-        self.line = line
+        # Every send goes through the outlets: LINE, or Messenger for a Messenger address.
+        self.line = line if isinstance(line, Outlets) else Outlets(line, messenger)
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.wakeup = threading.Event()
@@ -209,9 +215,10 @@ class Worker:
         # has expired) goes to the group, never to the sender, and the handler gets no id.
         in_group = group.is_group(event)
         reply_to = group.chat_id(event) if in_group else user_id
+        channel = channel_of(user_id) if user_id else LINE
         ctx = Context(session=session, now=now, vault=self.vault, org=self.org,
                       user_id=None if in_group else user_id, event_id=row.event_id,
-                      fetch_content=self.line.content)
+                      channel=channel, fetch_content=self._fetcher(event, channel))
         messages = chat.dispatch(event, ctx)
         # The event filed an anonymous case: once its reply is sent, nothing may join the
         # case to this event (handlers/cases/coarse.py).
@@ -228,6 +235,18 @@ class Worker:
             session.delete(row)
         else:
             inbox.mark_done(row, now)
+
+    def _fetcher(self, event: dict, channel: str) -> Callable[[str], bytes] | None:
+        """How the handler gets a media message's bytes: from LINE by its id, or from the
+        Messenger attachment URL the event carries (read no further than the evidence cap)."""
+        if channel == LINE:
+            return self.line.content
+        messenger = self.line.messenger
+        provider = ((event.get("message") or {}).get("contentProvider") or {})
+        url = provider.get("url")
+        if messenger is None or not isinstance(url, str):
+            return None
+        return lambda _message_id: messenger.content(url, MAX_EVIDENCE_BYTES)
 
     def _queue_reply(self, session, event, row, user_id, messages, now, unlink=False) -> None:
         token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None

@@ -1,4 +1,12 @@
-"""Builders for LINE message objects (plain dicts, as the Messaging API takes them).
+"""The messages a handler sends, whatever the channel: built only with these functions.
+
+The vocabulary is small and channel-neutral: a text (`say`) with quick replies that send a
+text, a postback, or ask for a location or a photo; and a card (`card`) with a title,
+labelled fields and up to three postback buttons. Its wire shape is LINE's Messaging API
+(LINE came first, and the outbox and the tests hold messages in that shape), so LINE gets
+these dicts as they are; the other channels read them back with `bot.channels.neutral` and
+render them within their own limits (bot/channels/messenger.py, bot/channels/web.py).
+A handler that built another LINE shape by hand would reach LINE only.
 
 LINE's limits are enforced here so no caller has to remember them.
 """
@@ -49,6 +57,51 @@ def reply_with_camera(shown: str) -> dict:
 
 def reply_with_camera_roll(shown: str) -> dict:
     return {"type": "action", "action": {"type": "cameraRoll", "label": label(shown)}}
+
+
+CARD_FIELD_COLOR = "#888888"
+
+
+def card(alt: str, title: str, fields: list[tuple[str, list[str]]],
+         buttons: list[tuple[str, str]]) -> dict:
+    """A card: a bold title, labelled fields (each value one line per item), and postback
+    buttons (shown, data) under it. `alt` is what a chat list or a notification shows."""
+    return {
+        "type": "flex",
+        "altText": alt,
+        "contents": {
+            "type": "bubble",
+            "body": {"type": "box", "layout": "vertical", "contents": [
+                {"type": "text", "text": title, "weight": "bold", "size": "lg", "wrap": True},
+                {"type": "box", "layout": "vertical", "margin": "md", "spacing": "sm",
+                 "contents": [_card_field(name, lines) for name, lines in fields]},
+            ]},
+            "footer": {"type": "box", "layout": "horizontal", "spacing": "sm",
+                       "contents": [_card_button(shown, data) for shown, data in buttons]},
+        },
+    }
+
+
+def _card_field(name: str, lines: list[str]) -> dict:
+    """A label and its values, one line each (a Flex text's own line breaks are not kept
+    by every LINE client)."""
+    values = [{"type": "text", "text": line or "-", "size": "sm", "wrap": True}
+              for line in lines] or [{"type": "text", "text": "-", "size": "sm"}]
+    return {
+        "type": "box", "layout": "horizontal", "spacing": "sm",
+        "contents": [
+            {"type": "text", "text": name, "size": "sm", "color": CARD_FIELD_COLOR, "flex": 2},
+            {"type": "box", "layout": "vertical", "flex": 5, "contents": values},
+        ],
+    }
+
+
+def _card_button(shown: str, data: str) -> dict:
+    return {
+        "type": "button", "style": "link", "height": "sm",
+        "action": {"type": "postback", "label": label(shown), "data": data,
+                   "displayText": shown},
+    }
 
 
 def cap(messages: list[dict]) -> list[dict]:

@@ -221,3 +221,73 @@ def line_user(client, services, worker, fake_line):
     from tests.line_helpers import LineUser
 
     return LineUser(client, services.settings.channel_secret, worker, fake_line)
+
+
+# --- Facebook Messenger (issue 20) ---------------------------------------------------------
+
+MESSENGER_APP_SECRET = "test-messenger-app-secret"
+MESSENGER_VERIFY_TOKEN = "test-verify-token"
+
+
+class FakeMessenger:
+    """The fake Send API on a loopback port."""
+
+    def __init__(self):
+        from bot.channels.fake_messenger import FakeMessengerState, create_fake_messenger_app
+
+        self.state = FakeMessengerState()
+        self._server = make_server("127.0.0.1", 0, create_fake_messenger_app(self.state),
+                                   threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def received(self) -> list[dict]:
+        with self.state.lock:
+            return list(self.state.received)
+
+    def fail(self, status: int, count: int = 1, code: int | None = None) -> None:
+        requests.post(self.url + "/_control/fail", timeout=5,
+                      json={"status": status, "count": count, "code": code})
+
+    def close(self) -> None:
+        self._server.shutdown()
+
+
+@pytest.fixture
+def fake_messenger() -> Iterator[FakeMessenger]:
+    server = FakeMessenger()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def messenger_services(services, fake_messenger) -> Services:
+    """The services with Messenger on, its sends going to the fake Send API."""
+    from bot.settings import MessengerSettings
+
+    on = MessengerSettings(app_secret=MESSENGER_APP_SECRET, page_token="test-page-token",
+                           verify_token=MESSENGER_VERIFY_TOKEN, api_base=fake_messenger.url)
+    return replace(services, settings=replace(services.settings, messenger=on))
+
+
+@pytest.fixture
+def messenger_client(messenger_services):
+    app = create_app(messenger_services)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+@pytest.fixture
+def messenger_worker(messenger_services) -> Worker:
+    return Worker(messenger_services.sessions, messenger_services.vault, messenger_services.org,
+                  messenger_services.line_api(), clock=messenger_services.clock,
+                  messenger=messenger_services.messenger_api())
+
+
+@pytest.fixture
+def messenger_user(messenger_client, messenger_worker, fake_messenger):
+    """A Messenger user talking to the page through /messenger, the worker and the fake."""
+    from tests.messenger_helpers import MessengerUser
+
+    return MessengerUser(messenger_client, MESSENGER_APP_SECRET, messenger_worker,
+                         fake_messenger)

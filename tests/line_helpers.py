@@ -56,9 +56,11 @@ class LineUser:
 
 
 def texts_of(messages: list[dict]) -> str:
-    """Everything a user would read in these messages, as one string (for assertions)."""
+    """Everything a user would read in these messages, as one string (for assertions).
+    Reads Messenger's messages too (a quick reply's or a button's `title`)."""
     return "\n".join(node[key] for node in nodes(messages)
-                     for key in ("text", "altText", "label") if isinstance(node.get(key), str))
+                     for key in ("text", "altText", "label", "title")
+                     if isinstance(node.get(key), str))
 
 
 def quick_reply_labels(message: dict) -> list[str]:

@@ -1,6 +1,6 @@
-"""What a citizen sees of a manual entry: the Flex card and the texts behind its buttons.
+"""What a citizen sees of a manual entry: the card and the texts behind its buttons.
 
-Plain dicts in the shape of the LINE Messaging API. Every Thai word comes from
+Built with the channel-neutral messages of `handlers.messages`. Every Thai word comes from
 data/messages/manual.th.yaml; LINE's limits are kept here (altText <= 400, text <= 5000).
 The card is headed by the entry's short title; the legal title heads the details behind
 its buttons. The details come as a few bubbles, the first short enough to read on a phone
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from handlers.messages import label, phone_bubbles, reply_with_postback, say
+from handlers.messages import card, phone_bubbles, reply_with_postback, say
 from handlers.texts import has_text, text
 
 ALT_TEXT_MAX = 400
@@ -41,27 +41,8 @@ def _short(value: str, limit: int = FIELD_MAX) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _row(name: str, value: str | list[str]) -> dict:
-    """A label and its value; a list of values one line each (a Flex text's own line
-    breaks are not kept by every LINE client)."""
-    lines = value if isinstance(value, list) else [value]
-    values = [{"type": "text", "text": _short(line) or "-", "size": "sm", "wrap": True}
-              for line in lines] or [{"type": "text", "text": "-", "size": "sm"}]
-    return {
-        "type": "box", "layout": "horizontal", "spacing": "sm",
-        "contents": [
-            {"type": "text", "text": name, "size": "sm", "color": "#888888", "flex": 2},
-            {"type": "box", "layout": "vertical", "flex": 5, "contents": values},
-        ],
-    }
-
-
-def _button(shown: str, data: str) -> dict:
-    return {
-        "type": "button", "style": "link", "height": "sm",
-        "action": {"type": "postback", "label": label(shown), "data": data,
-                   "displayText": shown},
-    }
+def _lines(value: str | list[str]) -> list[str]:
+    return [_short(line) for line in (value if isinstance(value, list) else [value])]
 
 
 def document_lines(entry: dict, limit: int = CARD_DOCUMENTS) -> list[str]:
@@ -87,31 +68,18 @@ def alt_text(entry: dict, names: Mapping[str, str] | None = None) -> str:
 
 
 def entry_card(entry: dict, names: Mapping[str, str] | None = None) -> dict:
-    """The Flex message for a confident answer."""
+    """The card for a confident answer."""
     entry_id = entry["id"]
-    body = [
-        {"type": "text", "text": short_title(entry), "weight": "bold", "size": "lg",
-         "wrap": True},
-        {"type": "box", "layout": "vertical", "margin": "md", "spacing": "sm", "contents": [
-            _row(text("manual_card_office"), office_name(entry["office"], names)),
-            _row(text("manual_card_duration"), entry["total_duration"]),
-            _row(text("manual_card_fee"), entry["fee"]),
-            _row(text("manual_card_documents"), document_lines(entry)),
-        ]},
-    ]
-    return {
-        "type": "flex",
-        "altText": alt_text(entry, names),
-        "contents": {
-            "type": "bubble",
-            "body": {"type": "box", "layout": "vertical", "contents": body},
-            "footer": {"type": "box", "layout": "horizontal", "spacing": "sm", "contents": [
-                _button(text("manual_card_button_steps"), postback(STEPS, entry_id)),
-                _button(text("manual_card_button_docs"), postback(DOCS, entry_id)),
-                _button(text("manual_card_button_contact"), postback(CONTACT, entry_id)),
-            ]},
-        },
-    }
+    return card(
+        alt_text(entry, names), short_title(entry),
+        [(text("manual_card_office"), _lines(office_name(entry["office"], names))),
+         (text("manual_card_duration"), _lines(entry["total_duration"])),
+         (text("manual_card_fee"), _lines(entry["fee"])),
+         (text("manual_card_documents"), _lines(document_lines(entry)))],
+        [(text("manual_card_button_steps"), postback(STEPS, entry_id)),
+         (text("manual_card_button_docs"), postback(DOCS, entry_id)),
+         (text("manual_card_button_contact"), postback(CONTACT, entry_id))],
+    )
 
 
 def detail_quick_replies(entry: dict, shown: str) -> list[dict]:

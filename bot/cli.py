@@ -11,7 +11,7 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from bot.settings import FAKE_LINE_PATH, SettingsError, load_settings
+from bot.settings import FAKE_LINE_PATH, FAKE_MESSENGER_PATH, SettingsError, load_settings
 from storage.db import describe_failure
 
 
@@ -129,11 +129,28 @@ def fake_line(host: str, port: int) -> None:
               help="The LINE user id to send as.")
 @click.option("--follow", is_flag=True, help="Start by adding the bot as a friend.")
 @click.option("--wait", default=10.0, show_default=True, help="Seconds to wait for a reply.")
-def chat(url: str, line_api: str | None, user: str, follow: bool, wait: float) -> None:
-    """Talk to the bot as a LINE user does (lines from standard input when it is not a terminal)."""
+@click.option("--channel", type=click.Choice(["line", "messenger"]), default="line",
+              show_default=True, help="Be a LINE user, or a person writing on Messenger.")
+@click.option("--messenger-api", default=None,
+              help=f"The fake Send API [default: URL{FAKE_MESSENGER_PATH}]")
+def chat(url: str, line_api: str | None, user: str, follow: bool, wait: float, channel: str,
+         messenger_api: str | None) -> None:
+    """Talk to the bot as a LINE (or Messenger) user does (lines from standard input when it
+    is not a terminal)."""
     from bot.chat import run_chat
 
     settings = load_settings()
+    if channel == "messenger":
+        from bot.channels.messenger_chat import run_messenger_chat
+
+        if settings.messenger is None:
+            raise click.ClickException(
+                "Messenger is off: set MESSENGER_APP_SECRET, MESSENGER_PAGE_TOKEN and "
+                "MESSENGER_VERIFY_TOKEN here and for `tambon serve`")
+        psid = user if user.isdigit() else "1000000000000001"
+        run_messenger_chat(url=url, api=messenger_api or url.rstrip("/") + FAKE_MESSENGER_PATH,
+                           psid=psid, secret=settings.messenger.app_secret, wait=wait)
+        return
     run_chat(url=url, line_api=line_api or url.rstrip("/") + FAKE_LINE_PATH, user=user,
              secret=settings.channel_secret, follow=follow, wait=wait)
 

@@ -36,6 +36,9 @@ def check_everywhere(messages: list[dict]) -> None:
             body = {"recipient": {"id": "1"}, "messaging_type": "RESPONSE", "message": sent}
             assert problem(body) is None, (problem(body), sent)
         [shown] = web.render([message])
+        # the texts name LINE; Messenger and the web chat say their own name (data)
+        for other in (rendered, shown):
+            assert "ไลน์" not in json.dumps(other, ensure_ascii=False).replace("ออนไลน์", "")
         wanted = [c for c in read.quick if c.kind in (neutral.TEXT, neutral.POSTBACK)]
         assert len(shown["choices"]) >= len(wanted)
 

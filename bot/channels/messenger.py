@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from bot.channels.neutral import POSTBACK, TEXT, Card, Choice, Text, read
+from bot.channels.wording import rewording
 
 log = logging.getLogger("tambon.messenger")
 
@@ -33,8 +34,9 @@ TEXT_PAYLOAD, POSTBACK_PAYLOAD = "t:", "p:"
 def render(messages: list[dict]) -> list[dict]:
     """Send API message objects for the handlers' messages, in order, each within limits."""
     out: list[dict] = []
+    reword = rewording(NAME)
     for message in messages:
-        neutral = read(message)
+        neutral = read(message, reword)
         if isinstance(neutral, Text):
             out += _text(neutral.body, neutral.quick)
         elif isinstance(neutral, Card):

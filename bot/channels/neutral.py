@@ -7,6 +7,7 @@ shape reads as `Unknown` and a renderer says so rather than guess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers.messages import nodes
@@ -52,34 +53,36 @@ class Unknown:
 Neutral = Text | Card | Unknown
 
 
-def read(message: dict) -> Neutral:
-    quick = [_choice(item.get("action") or {})
+def _same(text: str) -> str:
+    return text
+
+
+def read(message: dict, reword: Callable[[str], str] = _same) -> Neutral:
+    """The message as plain values; `reword` is applied to every text a person reads (not to
+    what a choice sends back, which the handlers must recognise as they wrote it)."""
+    quick = [_choice(item.get("action") or {}, reword)
              for item in (message.get("quickReply") or {}).get("items", [])]
     quick = [c for c in quick if c is not None]
     kind = message.get("type")
     if kind == "text":
-        return Text(str(message.get("text", "")), quick)
+        return Text(reword(str(message.get("text", ""))), quick)
     if kind == "flex":
-        found = _card(message, quick)
+        found = _card(message, quick, reword)
         if found is not None:
             return found
     return Unknown(str(kind))
 
 
-def read_all(messages: list[dict]) -> list[Neutral]:
-    return [read(m) for m in messages]
-
-
-def _choice(action: dict) -> Choice | None:
+def _choice(action: dict, reword: Callable[[str], str] = _same) -> Choice | None:
     kind = _KINDS.get(action.get("type"))
     if kind is None:
         return None
-    return Choice(kind=kind, label=str(action.get("label", "")),
+    return Choice(kind=kind, label=reword(str(action.get("label", ""))),
                   text=str(action.get("text", "")), data=str(action.get("data", "")),
-                  display=str(action.get("displayText", "")))
+                  display=reword(str(action.get("displayText", ""))))
 
 
-def _card(message: dict, quick: list[Choice]) -> Card | None:
+def _card(message: dict, quick: list[Choice], reword: Callable[[str], str]) -> Card | None:
     """The shape `handlers.messages.card` builds: body [title, box of fields], footer of
     buttons."""
     bubble = message.get("contents") or {}
@@ -88,10 +91,11 @@ def _card(message: dict, quick: list[Choice]) -> Card | None:
         fields = []
         for row in fields_box["contents"]:
             name, values = row["contents"]
-            fields.append((name["text"], [v["text"] for v in values["contents"]]))
-        buttons = [_choice(n["action"]) for n in nodes(bubble.get("footer"))
+            fields.append((reword(name["text"]), [reword(v["text"]) for v in values["contents"]]))
+        buttons = [_choice(n["action"], reword) for n in nodes(bubble.get("footer"))
                    if n.get("type") == "button"]
     except (KeyError, TypeError, ValueError):
         return None
-    return Card(alt=str(message.get("altText", "")), title=title_node["text"], fields=fields,
+    return Card(alt=reword(str(message.get("altText", ""))), title=reword(title_node["text"]),
+                fields=fields,
                 buttons=[b for b in buttons if b is not None], quick=quick)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from bot.channels.neutral import CAMERA, CAMERA_ROLL, POSTBACK, TEXT, Card, Choice, Text, read
+from bot.channels.wording import rewording
 
 log = logging.getLogger("tambon.webchat")
 
@@ -22,8 +23,9 @@ NAME = "web"
 
 def render(messages: list[dict]) -> list[dict]:
     out: list[dict] = []
+    reword = rewording(NAME)
     for message in messages:
-        neutral = read(message)
+        neutral = read(message, reword)
         if isinstance(neutral, Text):
             out.append({"kind": "text", "text": neutral.body, "choices": _choices(neutral.quick)})
         elif isinstance(neutral, Card):

@@ -47,6 +47,13 @@ def _error_pages(app, services) -> None:
     register(app)
 
 
+def _webchat(app, services) -> None:
+    from bot.channels.webchat import register
+
+    register(app, services)
+
+
 REGISTRARS.append(_public)
+REGISTRARS.append(_webchat)
 REGISTRARS.append(_simulator)
 REGISTRARS.append(_error_pages)

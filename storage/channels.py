@@ -2,9 +2,9 @@
 
 A LINE user id is kept as LINE gives it (`U` and 32 hex digits), so every row written
 before other channels existed still means what it meant. A Messenger user is
-`fb:<page-scoped id>`. The address is what the vault seals and what the outbox sends to;
-each channel has its own blind-index purpose, so one person's LINE and Messenger ids never
-share an index value.
+`fb:<page-scoped id>`; a browser of the web chat `web:<its session>`. The address is what
+the vault seals and what the outbox sends to; each channel has its own blind-index
+purpose, so one person's ids on two channels never share an index value.
 """
 
 from __future__ import annotations
@@ -16,15 +16,24 @@ WEB = "web"
 CHAT_CHANNELS = (LINE, MESSENGER)
 
 MESSENGER_PREFIX = "fb:"
-_PURPOSES = {LINE: "line-user", MESSENGER: "messenger-user"}
+WEB_PREFIX = "web:"
+_PURPOSES = {LINE: "line-user", MESSENGER: "messenger-user", WEB: "web-chat-session"}
 
 
 def messenger_address(psid: str) -> str:
     return MESSENGER_PREFIX + psid
 
 
+def web_address(session: str) -> str:
+    return WEB_PREFIX + session
+
+
 def channel_of(address: str) -> str:
-    return MESSENGER if address.startswith(MESSENGER_PREFIX) else LINE
+    if address.startswith(MESSENGER_PREFIX):
+        return MESSENGER
+    if address.startswith(WEB_PREFIX):
+        return WEB
+    return LINE
 
 
 def messenger_psid(address: str) -> str:

@@ -129,8 +129,9 @@ def fake_line(host: str, port: int) -> None:
               help="The LINE user id to send as.")
 @click.option("--follow", is_flag=True, help="Start by adding the bot as a friend.")
 @click.option("--wait", default=10.0, show_default=True, help="Seconds to wait for a reply.")
-@click.option("--channel", type=click.Choice(["line", "messenger"]), default="line",
-              show_default=True, help="Be a LINE user, or a person writing on Messenger.")
+@click.option("--channel", type=click.Choice(["line", "messenger", "web"]), default="line",
+              show_default=True,
+              help="Be a LINE user, a person writing on Messenger, or a web-chat browser.")
 @click.option("--messenger-api", default=None,
               help=f"The fake Send API [default: URL{FAKE_MESSENGER_PATH}]")
 def chat(url: str, line_api: str | None, user: str, follow: bool, wait: float, channel: str,
@@ -139,6 +140,11 @@ def chat(url: str, line_api: str | None, user: str, follow: bool, wait: float, c
     is not a terminal)."""
     from bot.chat import run_chat
 
+    if channel == "web":
+        from bot.channels.web_chat_cli import run_web_chat
+
+        run_web_chat(url=url, wait=max(wait, 30.0))
+        return
     settings = load_settings()
     if channel == "messenger":
         from bot.channels.messenger_chat import run_messenger_chat

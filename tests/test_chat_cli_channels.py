@@ -1,4 +1,4 @@
-"""`tambon chat --channel messenger`: signs bodies as Meta does and shows what the fake Send
+"""`tambon chat --channel messenger|web`. Messenger: signs bodies as Meta does, shows what the fake Send
 API got, numbered choices tapping quick replies and card buttons, a photo sent as an
 attachment. Runs as its own process against the real webhook and worker."""
 
@@ -82,3 +82,14 @@ def test_a_wrong_app_secret_is_refused_and_said(page, fake_messenger):
     finally:
         chat.close()
     assert fake_messenger.received() == []
+
+
+def test_web_channel_in_the_terminal(page, tmp_path):
+    env = {**os.environ, "PYTHAINLP_OFFLINE": "1"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--channel", "web", "--url", page.url],
+        input="ร้องเรียน\n2\n", capture_output=True, text=True, env=env, timeout=120).stdout
+    assert "อบต.ทุ่งโพธิ์" in shown  # the greeting
+    assert "ทุจริต/ประพฤติมิชอบ" in shown  # "ร้องเรียน" asked for the kind
+    assert "กรุณาเล่าปัญหา" in shown or "ตัวตน" in shown  # "2" tapped ร้องทุกข์
+    assert "ไลน์" not in shown.replace("ออนไลน์", "")

@@ -1,6 +1,7 @@
-"""`tambon chat --channel messenger|web`. Messenger: signs bodies as Meta does, shows what the fake Send
-API got, numbered choices tapping quick replies and card buttons, a photo sent as an
-attachment. Runs as its own process against the real webhook and worker."""
+"""`tambon chat --channel messenger|web`, each as its own process against the real webhook
+and worker. Messenger: bodies signed as Meta does, what the fake Send API got shown,
+numbers tapping quick replies and card buttons, a photo sent as an attachment. Web: the
+web chat's JSON drawn in the terminal."""
 
 from __future__ import annotations
 

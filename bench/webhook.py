@@ -23,7 +23,10 @@ question, a new `webhookEventId`, `replyToken` and user id. Phases, in this orde
    the web processes alone:
 3. acknowledgement at 200 events/s (open loop), floor then /callback;
 4. sustained acknowledgements per second (closed loop, keep-alive connections sending
-   back to back), floor then /callback.
+   back to back), floor then /callback;
+5. acknowledgement at 200 events/s (open loop) on /messenger (issue 20): Messenger text
+   messages signed with X-Hub-Signature-256, stored in the same inbox (the worker is
+   stopped by then, so they are stored, not answered).
 
 Open loop: a dispatcher hands each event to a pool of sender threads (one keep-alive
 connection each) at its scheduled time and never waits for an answer; latency is counted
@@ -60,6 +63,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.channels.messenger_chat import body_for, text_item  # noqa: E402
+from bot.channels.messenger_chat import sign as messenger_sign  # noqa: E402
 from bot.chat import sign, text_event  # noqa: E402
 from bot.settings import DEV_CHANNEL_SECRET  # noqa: E402
 
@@ -67,6 +72,7 @@ OUT_DIR = ROOT / "bench" / "out"
 HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "bench_webhook"
+MESSENGER_SECRET = "bench-messenger-app-secret"
 
 ACK_RATE = 200.0
 E2E_RATE = 50.0
@@ -233,6 +239,20 @@ class Events:
         return body, sign(body, self.secret), event["replyToken"], user
 
 
+class MessengerEvents:
+    """Signed one-message Messenger bodies, each new: message id (mid) and sender (PSID)."""
+
+    def __init__(self, secret: str):
+        self.secret = secret
+        self._count = itertools.count()
+
+    def next(self) -> tuple[bytes, str, str, str]:
+        number = next(self._count)
+        psid = str(uuid.uuid4().int)[:16]
+        body = body_for([text_item(psid, QUESTIONS[number % len(QUESTIONS)])])
+        return body, messenger_sign(body, self.secret), "", psid
+
+
 class Client:
     """One keep-alive connection; reconnects once when the server closed it while idle."""
 
@@ -242,7 +262,8 @@ class Client:
         self.reconnects = 0
 
     def post(self, path: str, body: bytes, signature: str) -> int:
-        headers = {"Content-Type": "application/json", "X-Line-Signature": signature}
+        header = "X-Hub-Signature-256" if path == "/messenger" else "X-Line-Signature"
+        headers = {"Content-Type": "application/json", header: signature}
         for attempt in range(2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
@@ -329,7 +350,8 @@ def _count_statuses(samples: list[Sample]) -> dict[str, int]:
 
 
 def open_loop(port: int, path: str, rate: float, seconds: float, threads: int,
-              events: Events, name: str, kind: str = "open") -> PhaseResult:
+              events: Events | MessengerEvents, name: str, kind: str = "open"
+              ) -> PhaseResult:
     """Send `rate` events a second on schedule for `seconds`, never waiting for answers."""
     count = max(1, int(rate * seconds))
     result = PhaseResult(name, kind, seconds)
@@ -374,8 +396,8 @@ def open_loop(port: int, path: str, rate: float, seconds: float, threads: int,
     return result
 
 
-def closed_loop(port: int, path: str, connections: int, seconds: float, events: Events,
-                name: str) -> PhaseResult:
+def closed_loop(port: int, path: str, connections: int, seconds: float,
+                events: Events | MessengerEvents, name: str) -> PhaseResult:
     """Each connection sends its next event as soon as the last one is answered."""
     result = PhaseResult(name, "closed", seconds)
     clients = [Client(port) for _ in range(connections)]
@@ -535,6 +557,10 @@ class Stack:
             "LINE_API_BASE": f"http://{HOST}:{self.line_port}",
             "TAMBON_BENCH_FLOOR": "1",
             "PYTHONUNBUFFERED": "1",
+            "MESSENGER_APP_SECRET": MESSENGER_SECRET,
+            "MESSENGER_PAGE_TOKEN": "bench-page-token",
+            "MESSENGER_VERIFY_TOKEN": "bench-verify-token",
+            "MESSENGER_API_BASE": f"http://{HOST}:{self.line_port}",
         })
         return env
 
@@ -698,6 +724,11 @@ def run_database(db: str, seconds: float, warmup: float, quiet: float) -> dict:
                                      seconds, events, f"floor closed {CLOSED_CONNECTIONS}"))
         measured(lambda: closed_loop(stack.web_port, "/callback", CLOSED_CONNECTIONS,
                                      seconds, events, f"callback closed {CLOSED_CONNECTIONS}"))
+        # 5. the same acknowledgement on /messenger
+        messenger = MessengerEvents(MESSENGER_SECRET)
+        closed_loop(stack.web_port, "/messenger", 4, warmup / 2, messenger, "warmup")
+        measured(lambda: open_loop(stack.web_port, "/messenger", ACK_RATE, seconds,
+                                   OPEN_THREADS, messenger, "messenger 200/s"))
         command = stack.command
     except BaseException:
         for name in stack.logs:
@@ -779,6 +810,9 @@ def _report(db: str, seconds: float, command: str, phases: list[PhaseResult], to
                 rows["callback 200/s"]["p99_ms"], TARGET_ACK_P99_MS, rows["callback 200/s"]),
         _target(f"ack p99 < {TARGET_ACK_P99_MS:g} ms at 200/s (worker busy)",
                 busy["p99_ms"], TARGET_ACK_P99_MS, busy),
+        _target(f"/messenger ack p99 < {TARGET_ACK_P99_MS:g} ms at 200/s",
+                rows["messenger 200/s"]["p99_ms"], TARGET_ACK_P99_MS,
+                rows["messenger 200/s"]),
         {"target": f"sustained acks >= {TARGET_SUSTAINED_SHARE:g} x floor",
          "value": round(share, 3),
          "detail": f"{callback_rate:.0f}/s vs floor {floor_rate:.0f}/s",

@@ -140,3 +140,25 @@ def test_web_chat_json_has_the_card_and_its_choices():
                         "buttons": [{"kind": "postback", "label": "ปุ่ม", "send": "x:1",
                                      "display": "ปุ่ม"}], "choices": []}
     assert [c["kind"] for c in shown[1]["choices"]] == ["photo", "text"]
+
+
+def test_outlets_send_each_address_to_its_own_channel():
+    from bot.channels.outlets import Outlets
+    from bot.line_api import SendResult
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def push(self, to, messages, retry_key):
+            self.calls.append(to)
+            return SendResult(ok=True, status=200)
+
+    line_api, messenger_api = Recorder(), Recorder()
+    outlets = Outlets(line_api, messenger_api)
+    assert outlets.push("U" + "a" * 32, [say("x")], "k1").ok
+    assert outlets.push("fb:123", [say("x")], "k2").ok
+    refused = outlets.push("web:abc", [say("x")], "k3")
+    assert not refused.ok and not refused.retryable
+    assert not Outlets(line_api).push("fb:456", [say("x")], "k4").ok  # Messenger off
+    assert (line_api.calls, messenger_api.calls) == (["U" + "a" * 32], ["fb:123"])

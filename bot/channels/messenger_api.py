@@ -72,6 +72,9 @@ class MessengerApi:
                                   error="over the page's send rate")
             result = self._send(psid, rendered[number])
             if not result.ok:
+                if not result.retryable:  # the row fails for good: nothing to resume
+                    with self._lock:
+                        self._sent.pop(retry_key, None)
                 return result
             with self._lock:
                 self._sent[retry_key] = number + 1

@@ -65,8 +65,8 @@ def test_a_question_and_an_anonymous_complaint_with_a_photo(browser, width, live
     look(browser, screens, "webchat-greeting")
     chat.say("อยากลงทะเบียนเบี้ยยังชีพผู้สูงอายุค่ะ", expect="เบี้ยผู้สูงอายุ")
     card = browser.find_elements(By.CSS_SELECTOR, "#log .card")[-1]
-    assert [b.text for b in card.find_elements(By.TAG_NAME, "button")] == [
-        "ขั้นตอน", "เอกสาร", "ติดต่อ"]
+    labels = [b.get_attribute("textContent") for b in card.find_elements(By.TAG_NAME, "button")]
+    assert labels == ["ขั้นตอน", "เอกสาร", "ติดต่อ"]
     look(browser, screens, "webchat-card")
     assert "ยื่นคำขอ" in chat.tap("ขั้นตอน")
     photo = tmp_path / "streetlight.jpg"

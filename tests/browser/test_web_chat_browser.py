@@ -48,7 +48,11 @@ class WebChat:
     def tap(self, label: str, expect: str | None = None) -> str:
         before = len(self.bot_messages())
         buttons = self.browser.find_elements(By.CSS_SELECTOR, "#choices button, .card button")
-        next(b for b in reversed(buttons) if b.text.strip() == label).click()
+        # the card's buttons may have scrolled out of the log's view: bring them back first
+        match = next(b for b in reversed(buttons)
+                     if (b.get_attribute("textContent") or "").strip() == label)
+        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", match)
+        match.click()
         return self.wait_new(before, expect)
 
     def send_photo(self, path: str, expect: str | None = None) -> str:

@@ -9,6 +9,8 @@ purpose, so one person's ids on two channels never share an index value.
 
 from __future__ import annotations
 
+from storage.vault.blind_index import LINE_USER
+
 LINE = "line"
 MESSENGER = "messenger"
 WEB = "web"
@@ -17,7 +19,7 @@ CHAT_CHANNELS = (LINE, MESSENGER)
 
 MESSENGER_PREFIX = "fb:"
 WEB_PREFIX = "web:"
-_PURPOSES = {LINE: "line-user", MESSENGER: "messenger-user", WEB: "web-chat-session"}
+_PURPOSES = {LINE: LINE_USER, MESSENGER: "messenger-user", WEB: "web-chat-session"}
 
 
 def messenger_address(psid: str) -> str:

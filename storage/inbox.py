@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from storage.channels import user_purpose
 from storage.models.inbox import DONE, PARKED, PENDING, InboxEvent
 from storage.queues import Heads, KeyedQueue
-from storage.vault import LINE_USER, Vault
+from storage.vault import Vault
 
 KEEP_IDS_FOR = timedelta(days=7)
 # Heads of users' queues found per query; more than the workers that can hold one each.

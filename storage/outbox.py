@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from storage.channels import user_purpose
 from storage.models.outbox import FAILED, PENDING, SENT, OutboxMessage
 from storage.queues import Heads, KeyedQueue
-from storage.vault import LINE_USER, Vault
+from storage.vault import Vault
 
 MESSAGES_PER_CALL = 5
 # While a sender holds a message it is not due for anyone else; if the sender dies, the

@@ -26,7 +26,7 @@ from handlers.cases.evidence import store as store_evidence
 from storage import audit, case_vault
 from storage.channels import CHAT_CHANNELS, user_purpose
 from storage.models.cases import CHANNELS, IDENTITY_MODES, KINDS, Case, CaseEvent
-from storage.vault import LINE_USER, Vault
+from storage.vault import Vault
 from storage.vault.secret_pool import take_secret_pair
 
 log = logging.getLogger("tambon.cases")

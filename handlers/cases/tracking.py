@@ -19,7 +19,6 @@ from storage.channels import user_purpose
 from storage.models.cases import Case, CaseEvent, Evidence, SecretGuard
 from storage.vault import (
     DUMMY_SECRET_HASH,
-    LINE_USER,
     Vault,
     case_secret_needs_rehash,
     hash_case_secret,

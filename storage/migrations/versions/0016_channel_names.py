@@ -2,14 +2,14 @@
 (issue 20); String(8) held "line" and "web"
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

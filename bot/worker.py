@@ -246,7 +246,7 @@ class Worker:
         url = provider.get("url")
         if messenger is None or not isinstance(url, str):
             return None
-        return lambda _message_id: messenger.content(url, MAX_EVIDENCE_BYTES)
+        return lambda _message_id, limit: messenger.content(url, min(limit, MAX_EVIDENCE_BYTES))
 
     def _queue_reply(self, session, event, row, user_id, messages, now, unlink=False) -> None:
         token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None

@@ -134,3 +134,21 @@ def test_a_browser_sending_too_fast_is_told_in_thai(browser, monkeypatch):
     browser.send({"type": "text", "text": "สวัสดี"})
     answer = browser.post("/chat/send", json={"type": "text", "text": "สวัสดี"})
     assert answer.status_code == 429 and "รอสักครู่" in answer.get_json()["error"]
+
+
+def test_the_web_chat_takes_only_anonymous_complaints_it_can_keep_its_word_on(browser):
+    # The web chat cannot write to anyone again: a named complaint there would be promised
+    # updates that never come. Only "anonymous" is offered, and asking for another is
+    # answered with why, in Thai.
+    from tests.complaint_helpers import KIND_BUTTON, MODE_BUTTON
+
+    browser.say("ร้องเรียน")
+    asked = browser.say(KIND_BUTTON["grievance"])
+    offered = [c["label"] for m in asked for c in m.get("choices", [])]
+    assert MODE_BUTTON["anonymous"] in offered
+    assert MODE_BUTTON["identified"] not in offered
+    assert MODE_BUTTON["confidential"] not in offered
+    refused = " ".join(m.get("text", "") for m in browser.say(MODE_BUTTON["identified"]))
+    assert "ไม่ประสงค์ออกนาม" in refused and "ชื่อ" not in refused
+    told = " ".join(m.get("text", "") for m in browser.say(MODE_BUTTON["anonymous"]))
+    assert "ชื่อ-นามสกุล" not in told

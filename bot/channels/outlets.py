@@ -34,9 +34,5 @@ class Outlets:
             return self.messenger.push(to, messages, retry_key)
         return self.line.push(to, messages, retry_key)
 
-    def content(self, message_id: str) -> bytes:
-        return self.line.content(message_id)
-
-    def show_loading(self, user_id: str, seconds: int = 5) -> None:
-        if channel_of(user_id) != MESSENGER:
-            self.line.show_loading(user_id, seconds)
+    def content(self, message_id: str, limit: int) -> bytes:
+        return self.line.content(message_id, limit)

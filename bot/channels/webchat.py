@@ -147,7 +147,7 @@ def photo():
     address = web_address(session)
     event = _event(address, "message", message={
         "type": "image", "id": uuid.uuid4().hex, "contentProvider": {"type": WEB}})
-    messages, status = _handle(address, event, lambda _message_id: content)
+    messages, status = _handle(address, event, lambda _message_id, _limit: content)
     return _answer(messages, session, new, status)
 
 

@@ -28,8 +28,10 @@ def ask(st: dict, step: str, files: int = 0) -> list[dict]:
     if step == "mode":
         key = "complaint_ask_mode_corruption" if st.get("kind") == "corruption" \
             else "complaint_ask_mode"
+        explained = "complaint_mode_web_only_anonymous" if st.get("only_anonymous") \
+            else "complaint_mode_explained"
         return [say(text(key, kind=casework.kind_label(st["kind"]))), say(
-            text("complaint_mode_explained"), mode_quick(st))]
+            text(explained), mode_quick(st))]
     if step == "name":
         key = "complaint_ask_name_confidential" if st.get("mode") == "confidential" \
             else "complaint_ask_name"
@@ -126,6 +128,8 @@ def kind_quick() -> list[dict]:
 def mode_quick(st: dict) -> list[dict]:
     order = ["confidential", "anonymous", "identified"] if st.get("kind") == "corruption" \
         else ["identified", "confidential", "anonymous"]
+    if st.get("only_anonymous"):
+        order = ["anonymous"]
     items = []
     for mode in order:
         shown = text(f"complaint_q_mode_{mode}")

@@ -55,6 +55,7 @@ from handlers.chat.flows.complaint_messages import (
 )
 from handlers.messages import say
 from handlers.texts import text
+from storage.channels import WEB
 
 log = logging.getLogger("tambon.flows")
 
@@ -93,6 +94,8 @@ def on_mode(st, message, typed, ctx):
                 return refused
             return [say(text("complaint_story_kept_choose_mode"), mode_quick(st))]
         return [say(text("complaint_mode_again"), mode_quick(st))]
+    if st.get("only_anonymous") and chosen != "anonymous":
+        return [say(text("complaint_mode_web_only_anonymous"), mode_quick(st))]
     st["mode"] = chosen
     if chosen == "anonymous":
         st.pop("name", None)
@@ -315,6 +318,10 @@ def _not_a_story(st, typed, problem, ctx) -> list[dict]:
 def go(st: dict, ctx: Context, step: str) -> list[dict]:
     """Enter `step`: save the state and ask its question."""
     st["step"] = step
+    if ctx.channel == WEB:
+        # The web chat cannot write to the citizen again: only a case followed with its
+        # code and secret keeps its promise there.
+        st["only_anonymous"] = True
     if step == "confirm":
         messages = summary(st, _files(st, ctx))
     else:

@@ -262,19 +262,34 @@ def _flex_lines(node, choices: list[dict]) -> list[str]:
     return lines
 
 
-def run_chat(url: str, line_api: str, user: str, secret: str, follow: bool, wait: float) -> None:
+def printer():
+    """`say(text)`: one line at a time on the terminal, from the listener thread too."""
     printing = threading.Lock()
-    interactive = sys.stdin.isatty()
 
     def say(text: str) -> None:
         with printing:
             print(text, flush=True)
 
+    return say
+
+
+def shower(say, render_messages, conversation):
+    """`show(messages)`: print what the bot sent; its latest choices become the numbers
+    the person may type (a chat shows the quick replies of the latest message)."""
+
     def show(messages: list[dict]) -> None:
-        shown, choices = render(messages)
+        shown, choices = render_messages(messages)
         if choices:
-            chat.choices = choices  # LINE shows the quick replies of the latest message
+            conversation().choices = choices
         say(shown)
+
+    return show
+
+
+def run_chat(url: str, line_api: str, user: str, secret: str, follow: bool, wait: float) -> None:
+    interactive = sys.stdin.isatty()
+    say = printer()
+    show = shower(say, render, lambda: chat)
 
     try:
         chat = Conversation(url, line_api, user, secret, wait, show=show)
@@ -284,25 +299,31 @@ def run_chat(url: str, line_api: str, user: str, secret: str, follow: bool, wait
     try:
         if follow:
             _send(chat, make_event(user, "follow"), say)
-        while True:
-            try:
-                line = input("คุณ> " if interactive else "")
-            except EOFError:
-                break
-            line = line.strip()
-            if not line:
-                continue
-            if not interactive:
-                say(f"คุณ> {line}")
-            event = chat.event_for_input(line)
-            if isinstance(event, str):
-                say(event)
-                continue
-            _send(chat, event, say)
-        if not interactive:
-            time.sleep(LINGER_SECONDS)  # the listener shows a push that follows the last reply
+        converse(chat, say, lambda event: _send(chat, event, say), interactive)
     finally:
         chat.stop()
+
+
+def converse(chat, say, send, interactive: bool) -> None:
+    """Read what the person types, line by line, and send each as the channel's event
+    (`chat.event_for_input`); shared by every channel's `tambon chat`."""
+    while True:
+        try:
+            line = input("คุณ> " if interactive else "")
+        except EOFError:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if not interactive:
+            say(f"คุณ> {line}")
+        event = chat.event_for_input(line)
+        if isinstance(event, str):
+            say(event)
+            continue
+        send(event)
+    if not interactive:
+        time.sleep(LINGER_SECONDS)  # the listener shows a push that follows the last reply
 
 
 def _send(chat: Conversation, event: dict, say) -> None:

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import requests
 
+from bot.chat import converse, printer, shower
+
 POLL_SECONDS = 0.2
 QUIET_SECONDS = 0.6  # an answer is several sends: wait this long after the last one
-LINGER_SECONDS = 1.0
 PAGE_ID = "100000000000000"
 HELP = "พิมพ์ข้อความ หรือหมายเลขของปุ่ม; /photo ไฟล์ ส่งรูป"
 
@@ -160,18 +161,9 @@ class MessengerConversation:
 
 
 def run_messenger_chat(url: str, api: str, psid: str, secret: str, wait: float) -> None:
-    printing = threading.Lock()
     interactive = sys.stdin.isatty()
-
-    def say(text: str) -> None:
-        with printing:
-            print(text, flush=True)
-
-    def show(messages: list[dict]) -> None:
-        shown, choices = render(messages)
-        if choices:
-            chat.choices = choices
-        say(shown)
+    say = printer()
+    show = shower(say, render, lambda: chat)
 
     try:
         chat = MessengerConversation(url, api, psid, secret, wait, show)
@@ -180,26 +172,14 @@ def run_messenger_chat(url: str, api: str, psid: str, secret: str, wait: float) 
                  "MESSENGER_APP_SECRET, MESSENGER_PAGE_TOKEN and MESSENGER_VERIFY_TOKEN set")
     chat.start()
     try:
-        while True:
-            try:
-                line = input("คุณ> " if interactive else "")
-            except EOFError:
-                break
-            line = line.strip()
-            if not line:
-                continue
-            if not interactive:
-                say(f"คุณ> {line}")
-            event = chat.event_for_input(line)
-            if isinstance(event, str):
-                say(event)
-                continue
-            try:
-                if not chat.send(event):
-                    say("(ไม่มีคำตอบ)")
-            except (requests.RequestException, RuntimeError) as failure:
-                say(f"(ส่งไม่สำเร็จ: {failure})")
-        if not interactive:
-            time.sleep(LINGER_SECONDS)
+        converse(chat, say, lambda event: _send(chat, event, say), interactive)
     finally:
         chat.stop()
+
+
+def _send(chat: MessengerConversation, event: dict, say) -> None:
+    try:
+        if not chat.send(event):
+            say("(ไม่มีคำตอบ)")
+    except (requests.RequestException, RuntimeError) as failure:
+        say(f"(ส่งไม่สำเร็จ: {failure})")

@@ -9,6 +9,7 @@ document is not served at all.
 from __future__ import annotations
 
 import io
+import logging
 import tracemalloc
 
 import av
@@ -23,6 +24,7 @@ from storage.models import Case, Evidence
 from tests import evidence_files as files
 from tests.complaint_helpers import file_complaint, file_event, image_event
 from tests.line_helpers import texts_of
+from tests.plaintext import assert_nowhere_in_database
 from tests.public_helpers import receipt_of, reset_limits, submit_tip
 from tests.test_console_support import make_officer, sign_in
 
@@ -116,8 +118,18 @@ def _check_cases(app, services, codes: list[str], expected: int) -> list[int]:
     return sealed
 
 
+def _nothing_planted_kept_in_clear(engine, database_url, caplog) -> None:
+    """The originals are sealed and the copies rebuilt: no planted name, device or
+    coordinate is in the database file (or its text columns) or in the logs."""
+    engine.dispose()
+    assert_nowhere_in_database(engine, database_url, list(files.PLANTED))
+    assert not [value for value in files.PLANTED if value in caplog.text]
+
+
 def test_every_type_sent_over_line_reaches_officers_rebuilt(line_user, fake_line, app,
-                                                           services):
+                                                           services, engine, database_url,
+                                                           caplog):
+    caplog.set_level(logging.DEBUG)
     made = list(_all_files().items())
     codes = []
     for start in range(0, len(made), evidence.MAX_FILES):
@@ -143,9 +155,12 @@ def test_every_type_sent_over_line_reaches_officers_rebuilt(line_user, fake_line
         assert row.content_type == sniff.OFFICE_ZIP and row.media_kind == "file"
     page = _officer_sees(app, services, codes[-1])[0]
     assert "เก็บไฟล์ไว้แบบปิดผนึก" in page and "ผู้ดูแลข้อมูล" in page
+    _nothing_planted_kept_in_clear(engine, database_url, caplog)
 
 
-def test_every_type_sent_through_tip_reaches_officers_rebuilt(client, app, services, worker):
+def test_every_type_sent_through_tip_reaches_officers_rebuilt(client, app, services, worker,
+                                                            engine, database_url, caplog):
+    caplog.set_level(logging.DEBUG)
     made = _all_files()
     docx = made.pop("memo.docx")
     items = list(made.items())
@@ -168,6 +183,7 @@ def test_every_type_sent_through_tip_reaches_officers_rebuilt(client, app, servi
     assert "ไฟล์ memo.docx เป็นประเภทที่รับไม่ได้" in answer.get_data(as_text=True)
     with services.sessions() as session:
         assert len(session.execute(select(Evidence)).scalars().all()) == len(items)
+    _nothing_planted_kept_in_clear(engine, database_url, caplog)
 
 
 def test_type_is_read_from_the_content_not_the_name_or_the_brand():

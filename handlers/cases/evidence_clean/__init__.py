@@ -13,7 +13,12 @@ never by a web request.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+# Pillow logs every EXIF tag's value at DEBUG as it reads or writes one: a photographer's
+# name, a phone's serial, a place. Whatever level the service logs at, not those.
+logging.getLogger("PIL").setLevel(logging.INFO)
 
 # Pictures larger than this are not decoded (a decompression bomb, or a copy officers do
 # not need): the file stays sealed.
